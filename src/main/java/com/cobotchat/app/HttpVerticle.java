@@ -1,0 +1,52 @@
+package com.cobotchat.app;
+
+import com.cobotchat.web.Health;
+import com.cobotchat.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The HTTP edge of one event loop. The route table below is the map of the service. */
+public final class HttpVerticle extends VerticleBase {
+  private final Services services;
+  private HttpServer server;
+
+  public HttpVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    Health health = new Health(services.pool());
+    Pages pages = new Pages(services.templates());
+
+    Router router = Router.router(vertx);
+    router.route().handler(services.securityHeaders()::handle);
+
+    router.get("/").handler(pages::home);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+
+    router.route().last().handler(services.errors()::notFound);
+    router.route().failureHandler(services.errors()::handle);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxWebSocketFrameSize(64 * 1024)
+        .setMaxWebSocketMessageSize(64 * 1024)
+        .setCompressionSupported(true));
+    return server.requestHandler(router).listen(services.config().port());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+  }
+}

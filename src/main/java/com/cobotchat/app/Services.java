@@ -1,0 +1,19 @@
+package com.cobotchat.app;
+
+import com.cobotchat.web.Errors;
+import com.cobotchat.web.SecurityHeaders;
+import com.cobotchat.web.Templates;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/** The node-wide objects built once at start-up and handed to each verticle instance. */
+public record Services(
+    AppConfig config,
+    Vertx vertx,
+    Pool pool,
+    PrometheusMeterRegistry registry,
+    Templates templates,
+    Errors errors,
+    SecurityHeaders securityHeaders) {
+}
