@@ -1,5 +1,9 @@
 package com.cobotchat.app;
 
+import com.cobotchat.space.MemberRepository;
+import com.cobotchat.space.SpaceRepository;
+import com.cobotchat.sso.Sessions;
+import com.cobotchat.sso.Tickets;
 import com.cobotchat.web.Errors;
 import com.cobotchat.web.SecurityHeaders;
 import com.cobotchat.web.Templates;
@@ -50,7 +54,8 @@ public final class Application {
         .build();
     Templates templates = new Templates();
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
-        new SecurityHeaders(config.frameAncestors(), config.publicOrigin()));
+        new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
+        new SpaceRepository(pool), new MemberRepository(pool), new Sessions(pool), new Tickets(pool));
     Application app = new Application(services);
     try {
       app.deploy().await();

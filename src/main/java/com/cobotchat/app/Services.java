@@ -1,5 +1,9 @@
 package com.cobotchat.app;
 
+import com.cobotchat.space.MemberRepository;
+import com.cobotchat.space.SpaceRepository;
+import com.cobotchat.sso.Sessions;
+import com.cobotchat.sso.Tickets;
 import com.cobotchat.web.Errors;
 import com.cobotchat.web.SecurityHeaders;
 import com.cobotchat.web.Templates;
@@ -15,5 +19,9 @@ public record Services(
     PrometheusMeterRegistry registry,
     Templates templates,
     Errors errors,
-    SecurityHeaders securityHeaders) {
+    SecurityHeaders securityHeaders,
+    SpaceRepository spaces,
+    MemberRepository members,
+    Sessions sessions,
+    Tickets tickets) {
 }
