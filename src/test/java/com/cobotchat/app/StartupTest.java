@@ -37,6 +37,36 @@ class StartupTest {
   }
 
   @Test
+  void sigterm_stops_the_node_gracefully() throws Exception {
+    var db = TestDatabases.fresh("sigterm");
+    int port = TestConfigs.freePort();
+    var env = TestConfigs.env(db, port);
+    ProcessBuilder pb = new ProcessBuilder(
+        new File(System.getProperty("java.home"), "bin/java").getPath(),
+        "-cp", System.getProperty("java.class.path"), "-Dlogback.configurationFile=logback.xml", Main.class.getName());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      StringBuilder seen = new StringBuilder();
+      while ((line = out.readLine()) != null && !line.contains("ready on")) {
+        seen.append(line).append('\n');
+      }
+      assertThat(line).as("started: %s", seen).isNotNull();
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+      String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"));
+      assertThat(rest).contains("cobot-chat stopped");
+      assertThat(p.exitValue()).isEqualTo(143);
+    } finally {
+      p.destroyForcibly();
+      TestDatabases.drop(db);
+    }
+  }
+
+  @Test
   void malformed_database_url_gives_one_line_and_nonzero_exit() throws Exception {
     var env = TestConfigs.env(TestDatabases.fresh("startup"), TestConfigs.freePort());
     env.put("DATABASE_URL", "mysql://root@127.0.0.1/x");
