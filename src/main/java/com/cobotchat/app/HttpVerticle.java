@@ -1,5 +1,8 @@
 package com.cobotchat.app;
 
+import com.cobotchat.cobot.CobotClient;
+import com.cobotchat.sso.MemberSignIn;
+import com.cobotchat.sso.SignIn;
 import com.cobotchat.web.Health;
 import com.cobotchat.web.Pages;
 import io.vertx.core.Future;
@@ -7,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -16,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
+  private CobotClient cobot;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -25,6 +30,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Health health = new Health(services.pool());
     Pages pages = new Pages(services.templates());
+    cobot = new CobotClient(vertx, services.config(), services.registry(), CobotClient.DEFAULT_TIMEOUT);
+    SignIn signIn = SignIn.create(services, cobot);
 
     Router router = Router.router(vertx);
     router.route().handler(services.securityHeaders()::handle);
@@ -33,6 +40,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/embed").handler(signIn.pages()::embed);
+    router.get(MemberSignIn.CALLBACK_PATH).handler(signIn.pages()::callback);
+    router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
+    router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     router.route().last().handler(services.errors()::notFound);
@@ -47,6 +58,11 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+    Future<Void> stopped = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+    return stopped.onComplete(v -> {
+      if (cobot != null) {
+        cobot.close();
+      }
+    });
   }
 }

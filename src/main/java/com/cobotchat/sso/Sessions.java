@@ -59,12 +59,27 @@ public final class Sessions {
     if (token == null || token.isBlank() || token.length() > 100) {
       return Future.succeededFuture(Optional.empty());
     }
-    return pool.preparedQuery(FIND).execute(Tuple.of(SecretKeys.hash(token)))
+    return memberOfHash(SecretKeys.hash(token));
+  }
+
+  /**
+   * Like {@link #memberOf} for a session known by its hash (as a signed page token carries it).
+   * Always asks the database, so a revocation on any node counts at once.
+   */
+  public Future<Optional<Long>> memberOfHash(String idHash) {
+    if (idHash == null || !idHash.matches("[0-9a-f]{64}")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(FIND).execute(Tuple.of(idHash))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
   public Future<Void> revoke(String token) {
-    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(SecretKeys.hash(token))).mapEmpty();
+    return revokeHash(SecretKeys.hash(token));
+  }
+
+  public Future<Void> revokeHash(String idHash) {
+    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(idHash)).mapEmpty();
   }
 
   /**
