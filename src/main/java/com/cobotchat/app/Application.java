@@ -1,5 +1,7 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatNode;
+import com.cobotchat.chat.LocalChatBus;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
 import com.cobotchat.sso.Sessions;
@@ -55,7 +57,8 @@ public final class Application {
     Templates templates = new Templates();
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
         new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
-        new SpaceRepository(pool), new MemberRepository(pool), new Sessions(pool), new Tickets(pool));
+        new SpaceRepository(pool), new MemberRepository(pool), new Sessions(pool), new Tickets(pool),
+        new ChatNode(vertx, pool, registry, new LocalChatBus(vertx)));
     Application app = new Application(services);
     try {
       app.deploy().await();
@@ -82,6 +85,7 @@ public final class Application {
     Vertx vertx = services.vertx();
     vertx.deploymentIDs().stream().map(vertx::undeploy).toList()
         .forEach(f -> f.recover(err -> Future.succeededFuture()).await());
+    services.chat().close().recover(err -> Future.succeededFuture()).await();
     services.pool().close().recover(err -> Future.succeededFuture()).await();
     vertx.close().await();
     log.info("cobot-chat stopped");

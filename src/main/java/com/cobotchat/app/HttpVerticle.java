@@ -1,5 +1,6 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatHub;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
@@ -21,6 +22,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
   private CobotClient cobot;
+  private ChatHub chat;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -32,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     Pages pages = new Pages(services.templates());
     cobot = new CobotClient(vertx, services.config(), services.registry(), CobotClient.DEFAULT_TIMEOUT);
     SignIn signIn = SignIn.create(services, cobot);
+    chat = new ChatHub(services, vertx);
 
     Router router = Router.router(vertx);
     router.route().handler(services.securityHeaders()::handle);
@@ -44,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MemberSignIn.CALLBACK_PATH).handler(signIn.pages()::callback);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
+    router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     router.route().last().handler(services.errors()::notFound);
@@ -52,17 +56,21 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024)
-        .setCompressionSupported(true));
-    return server.requestHandler(router).listen(services.config().port());
+        .setCompressionSupported(true)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false));
+    return chat.start().compose(v -> server.requestHandler(router).listen(services.config().port()));
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> stopped = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
-    return stopped.onComplete(v -> {
-      if (cobot != null) {
-        cobot.close();
-      }
-    });
+    Future<Void> sockets = chat == null ? Future.succeededFuture() : chat.stop();
+    return sockets
+        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS))
+        .onComplete(v -> {
+          if (cobot != null) {
+            cobot.close();
+          }
+        });
   }
 }

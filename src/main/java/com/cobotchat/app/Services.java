@@ -1,5 +1,6 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatNode;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
 import com.cobotchat.sso.Sessions;
@@ -23,5 +24,6 @@ public record Services(
     SpaceRepository spaces,
     MemberRepository members,
     Sessions sessions,
-    Tickets tickets) {
+    Tickets tickets,
+    ChatNode chat) {
 }
