@@ -1,6 +1,7 @@
 // Minimal chat page client (the full UI is issue 7): reads the page token from <meta name="page-token">,
 // trades it for a single-use WebSocket ticket at POST /api/ws-ticket and connects to /ws.
-// When the session is gone it makes at most one automatic sign-in round trip, then offers a new tab.
+// When the session has ended it offers "Sign in again" (a popup, see signin.js) and a new tab; it
+// never navigates to sign-in by itself, so it cannot loop.
 (function () {
   'use strict';
 
@@ -9,11 +10,10 @@
     return;
   }
   var status = document.getElementById('chat-status');
-  var fallback = document.getElementById('chat-fallback');
+  var signedOutBox = document.getElementById('chat-signed-out');
   var pageToken = meta('page-token');
   var wsUrl = meta('ws-url');
   var embedUrl = root.getAttribute('data-embed-url');
-  var reauthUrl = root.getAttribute('data-reauth-url');
   var delay = 1000;
 
   // The page may have been rendered by the OAuth callback; a reload must not replay code and state.
@@ -46,13 +46,8 @@
   }
 
   function signedOut() {
-    if (reauthUrl) {
-      setState('reauth', 'Signing in again…');
-      location.replace(reauthUrl);
-    } else {
-      setState('failed', 'You are no longer signed in.');
-      fallback.hidden = false;
-    }
+    setState('signed-out', 'You are no longer signed in.');
+    signedOutBox.hidden = false;
   }
 
   function ticket() {

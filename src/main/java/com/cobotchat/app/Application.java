@@ -34,13 +34,24 @@ public final class Application {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
 
   private final Services services;
+  private final DemoMode demo;
 
-  private Application(Services services) {
+  private Application(Services services, DemoMode demo) {
     this.services = services;
+    this.demo = demo;
   }
 
   /** Starts a node; blocks until it serves. Call from a plain thread (main or a test), not an event loop. */
   public static Application start(AppConfig config, Consumer<String> progress) {
+    return start(config, progress, DemoMode.defaultPort(config));
+  }
+
+  /**
+   * Starts a node; in demo mode the Cobot simulator listens on {@code demoCobotPort} (0 = any) and
+   * the configuration is pointed at it, and once the node serves the chat is installed into the demo space.
+   */
+  public static Application start(AppConfig requested, Consumer<String> progress, int demoCobotPort) {
+    AppConfig config = requested;
     new DatabaseBootstrap(config.database(), config.databaseWaitSeconds(), progress).prepare();
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,6 +60,17 @@ public final class Application {
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    DemoMode demo = null;
+    if (config.demo()) {
+      try {
+        demo = DemoMode.start(vertx, config, demoCobotPort);
+      } catch (RuntimeException e) {
+        vertx.close().await();
+        throw e;
+      }
+      config = demo.configure(config);
+      progress.accept("demo: Cobot simulator on " + demo.simulator().siteUrl());
+    }
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(8).setName("cobot-chat").setConnectionTimeout(3).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
         .connectingTo(config.database().connectOptions())
@@ -59,7 +81,7 @@ public final class Application {
         new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
         new SpaceRepository(pool), new MemberRepository(pool), new Sessions(pool), new Tickets(pool),
         new ChatNode(vertx, pool, registry, new LocalChatBus(vertx)));
-    Application app = new Application(services);
+    Application app = new Application(services, demo);
     try {
       app.deploy().await();
     } catch (RuntimeException e) {
@@ -68,6 +90,9 @@ public final class Application {
     }
     log.atInfo().addKeyValue("port", config.port()).addKeyValue("publicUrl", config.publicUrl())
         .log("cobot-chat is serving");
+    if (demo != null) {
+      progress.accept("demo: installing the chat into the demo space: " + demo.installService().detail());
+    }
     return app;
   }
 
@@ -78,6 +103,11 @@ public final class Application {
 
   public Services services() {
     return services;
+  }
+
+  /** Demo mode's simulator and seeded space, when {@code DEMO=true}. */
+  public java.util.Optional<DemoMode> demo() {
+    return java.util.Optional.ofNullable(demo);
   }
 
   /** Graceful stop: stop accepting, close sockets with "going away", finish in-flight work, close the pool. */

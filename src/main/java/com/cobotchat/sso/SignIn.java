@@ -21,7 +21,7 @@ public record SignIn(MemberSignIn pages, TicketEndpoint tickets, Logout logout, 
     Admission admission = new Admission(services.pool(), services.spaces(), services.members(), cobot, config.secret(),
         clock);
     MemberSignIn pages = new MemberSignIn(config, services.spaces(), services.members(), services.sessions(), states,
-        pageTokens, csrf, auth, admission, cobot, services.templates());
+        new Handoffs(services.pool()), pageTokens, csrf, auth, admission, cobot, services.templates());
     return new SignIn(pages, new TicketEndpoint(auth, services.tickets(), pageTokens, csrf),
         new Logout(auth, services.sessions(), services.members(), csrf), auth);
   }

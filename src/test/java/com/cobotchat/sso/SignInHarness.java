@@ -81,7 +81,7 @@ final class SignInHarness implements AutoCloseable {
     env.put("COBOT_SPACE_URL", sim.spaceUrlTemplate());
     env.put("COBOT_CLIENT_ID", CLIENT_ID);
     env.put("COBOT_CLIENT_SECRET", CLIENT_SECRET);
-    env.put("FRAME_ANCESTORS", "https://*.cobot.me http://localhost:" + sim.port());
+    env.put("FRAME_ANCESTORS", "https://*.cobot.me http://localhost:*");
     env.putAll(extraEnv);
     config = AppConfig.fromEnv(env);
     base = config.publicUrl();
