@@ -1,5 +1,7 @@
 package com.cobotchat.app;
 
+import com.cobotchat.sync.Sync;
+import com.cobotchat.sync.WebhookReceiver;
 import com.cobotchat.web.Health;
 import com.cobotchat.web.Pages;
 import io.vertx.core.Future;
@@ -34,6 +36,14 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+
+    Sync sync = services.sync();
+    router.get("/install").handler(sync.installFlow()::start);
+    router.get("/auth/cobot/callback").handler(sync.installFlow()::callback);
+    router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
+    router.get("/api/admin/sync").handler(sync.admin()::status);
+    router.post("/api/admin/sync/reconcile").handler(sync.admin()::reconcile);
+    router.post("/api/admin/uninstall").handler(sync.admin()::uninstall);
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);
