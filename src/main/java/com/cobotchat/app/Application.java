@@ -1,11 +1,12 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatNode;
+import com.cobotchat.chat.LocalChatBus;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
 import com.cobotchat.sso.Sessions;
 import com.cobotchat.sso.Tickets;
-import com.cobotchat.sync.SpaceRooms;
 import com.cobotchat.sync.Sync;
 import com.cobotchat.web.Errors;
 import com.cobotchat.web.SecurityHeaders;
@@ -70,11 +71,11 @@ public final class Application {
     MemberRepository members = new MemberRepository(pool);
     Sessions sessions = new Sessions(pool);
     CobotClient cobot = new CobotClient(vertx, config, registry, CobotClient.DEFAULT_TIMEOUT);
-    SpaceRooms rooms = SpaceRooms.NONE;
-    Sync sync = new Sync(config, vertx, pool, spaces, members, sessions, rooms, cobot, clock, registry);
+    ChatNode chat = new ChatNode(vertx, pool, registry, new LocalChatBus(vertx));
+    Sync sync = new Sync(config, vertx, pool, spaces, members, sessions, chat.membership(), cobot, clock, registry);
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
         new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
-        spaces, members, sessions, new Tickets(pool), clock, cobot, sync);
+        spaces, members, sessions, new Tickets(pool), chat, clock, cobot, sync);
     Application app = new Application(services);
     try {
       app.deploy().await();
@@ -102,6 +103,7 @@ public final class Application {
     Vertx vertx = services.vertx();
     vertx.deploymentIDs().stream().map(vertx::undeploy).toList()
         .forEach(f -> f.recover(err -> Future.succeededFuture()).await());
+    services.chat().close().recover(err -> Future.succeededFuture()).await();
     services.pool().close().recover(err -> Future.succeededFuture()).await();
     vertx.close().await();
     log.info("cobot-chat stopped");

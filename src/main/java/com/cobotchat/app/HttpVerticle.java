@@ -1,5 +1,6 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatHub;
 import com.cobotchat.sync.Sync;
 import com.cobotchat.sync.WebhookReceiver;
 import com.cobotchat.web.Health;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
+  private ChatHub chat;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -27,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Health health = new Health(services.pool());
     Pages pages = new Pages(services.templates());
+    chat = new ChatHub(services, vertx);
 
     Router router = Router.router(vertx);
     router.route().handler(services.securityHeaders()::handle);
@@ -35,6 +38,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     Sync sync = services.sync();
@@ -51,12 +55,15 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024)
-        .setCompressionSupported(true));
-    return server.requestHandler(router).listen(services.config().port());
+        .setCompressionSupported(true)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false));
+    return chat.start().compose(v -> server.requestHandler(router).listen(services.config().port()));
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+    Future<Void> sockets = chat == null ? Future.succeededFuture() : chat.stop();
+    return sockets.eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS));
   }
 }

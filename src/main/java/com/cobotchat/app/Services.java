@@ -1,5 +1,6 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatNode;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
@@ -28,6 +29,7 @@ public record Services(
     MemberRepository members,
     Sessions sessions,
     Tickets tickets,
+    ChatNode chat,
     Clock clock,
     CobotClient cobot,
     Sync sync) {

@@ -1,5 +1,6 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.app.AppConfig;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.cobot.CobotNavigationLink;
@@ -42,13 +43,13 @@ public final class Installer {
   private final Pool pool;
   private final SpaceRepository spaces;
   private final MemberRepository members;
-  private final SpaceRooms rooms;
+  private final RoomMembership rooms;
   private final CobotClient cobot;
   private final Subscriptions subscriptions;
   private final Reconciler reconciler;
   private final Duration rateBudget;
 
-  Installer(Vertx vertx, AppConfig config, Pool pool, SpaceRepository spaces, MemberRepository members, SpaceRooms rooms,
+  Installer(Vertx vertx, AppConfig config, Pool pool, SpaceRepository spaces, MemberRepository members, RoomMembership rooms,
       CobotClient cobot, Subscriptions subscriptions, Reconciler reconciler, Duration rateBudget) {
     this.vertx = vertx;
     this.config = config;
@@ -129,10 +130,9 @@ public final class Installer {
             cobotSpace.name() == null ? cobotSpace.subdomain() : cobotSpace.name(), cobotSpace.customDomain())
         .compose(space -> spaces.storeToken(tx, space.id(), sealed)
             .compose(v -> spaces.markInstalled(tx, space.id()))
-            .compose(v -> rooms.ensureDefaultRoom(tx, space.id()))
             .compose(v -> members.ensureAdmin(tx, space.id(), adminUserId, adminName))
-            .compose(admin -> rooms.applyRules(tx, admin.id()))
-            .map(v -> space.id())));
+            .map(admin -> space.id())))
+        .compose(spaceId -> rooms.ensureDefaultRoom(spaceId).map(spaceId));
   }
 
   private Future<String> setUp(long spaceId, String subdomain, String token) {

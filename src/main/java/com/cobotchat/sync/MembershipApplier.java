@@ -1,12 +1,13 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.space.Member;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.MemberStatus;
 import com.cobotchat.space.MembershipSnapshot;
 import com.cobotchat.sso.Sessions;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.LocalDate;
@@ -40,9 +41,9 @@ public final class MembershipApplier {
 
   private final MemberRepository members;
   private final Sessions sessions;
-  private final SpaceRooms rooms;
+  private final RoomMembership rooms;
 
-  public MembershipApplier(MemberRepository members, Sessions sessions, SpaceRooms rooms) {
+  public MembershipApplier(MemberRepository members, Sessions sessions, RoomMembership rooms) {
     this.members = members;
     this.sessions = sessions;
     this.rooms = rooms;
@@ -52,12 +53,12 @@ public final class MembershipApplier {
    * Serialises work on one membership across nodes until the transaction ends: the worker and the
    * reconciliation both take it before they look at or change the member.
    */
-  public static Future<Void> lock(SqlClient tx, long spaceId, String membershipId) {
+  public static Future<Void> lock(SqlConnection tx, long spaceId, String membershipId) {
     return tx.preparedQuery(LOCK).execute(Tuple.of("membership:" + spaceId + ":" + membershipId)).mapEmpty();
   }
 
   /** Applies the snapshot; the caller holds {@link #lock} for this membership in {@code tx}. */
-  public Future<Applied> apply(SqlClient tx, long spaceId, MembershipSnapshot snapshot, LocalDate today) {
+  public Future<Applied> apply(SqlConnection tx, long spaceId, MembershipSnapshot snapshot, LocalDate today) {
     return members.findForSync(tx, spaceId, snapshot.membershipId(), snapshot.cobotUserId())
         .compose(before -> snapshot.deleted() ? ended(tx, before) : members.upsertFromCobot(tx, spaceId, snapshot, today)
             .map(after -> Optional.of(new Transition(before.orElse(null), after))))
@@ -65,7 +66,7 @@ public final class MembershipApplier {
   }
 
   /** Ends a member whose last day has passed without Cobot telling us again (the sweep). */
-  public Future<Applied> endIfDue(SqlClient tx, long memberId, LocalDate today) {
+  public Future<Applied> endIfDue(SqlConnection tx, long memberId, LocalDate today) {
     return members.findByIdForUpdate(tx, memberId).compose(found -> {
       Member m = found.orElse(null);
       if (m == null || m.status() != MemberStatus.ACTIVE || m.canceledTo() == null || !m.canceledTo().isBefore(today)) {
@@ -79,7 +80,7 @@ public final class MembershipApplier {
   private record Transition(Member before, Member after) {
   }
 
-  private Future<Optional<Transition>> ended(SqlClient tx, Optional<Member> before) {
+  private Future<Optional<Transition>> ended(SqlConnection tx, Optional<Member> before) {
     if (before.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -89,17 +90,17 @@ public final class MembershipApplier {
     return write.map(v -> Optional.of(new Transition(m, withStatus(m, MemberStatus.ENDED))));
   }
 
-  private Future<Applied> settle(SqlClient tx, Transition t) {
+  private Future<Applied> settle(SqlConnection tx, Transition t) {
     Member after = t.after();
     boolean memberChanged = !sameAsCobotSees(t.before(), after);
     if (after.mayChat()) {
       return rooms.applyRules(tx, after.id())
-          .map(n -> new Applied(memberChanged || n > 0, after.id(), false));
+          .map(c -> new Applied(memberChanged || !c.isEmpty(), after.id(), false));
     }
     boolean hadAccess = t.before() != null && t.before().mayChat();
     return sessions.revokeMember(tx, after.id())
         .compose(v -> rooms.removeFromSpace(tx, after.id()))
-        .map(n -> new Applied(memberChanged || n > 0, after.id(), hadAccess || n > 0));
+        .map(c -> new Applied(memberChanged || !c.isEmpty(), after.id(), hadAccess || !c.isEmpty()));
   }
 
   private static boolean sameAsCobotSees(Member a, Member b) {

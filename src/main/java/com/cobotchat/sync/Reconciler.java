@@ -1,5 +1,6 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.app.SecretKeys;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.Member;
@@ -47,7 +48,7 @@ public final class Reconciler {
   private final MemberRepository members;
   private final Inbox inbox;
   private final MembershipApplier applier;
-  private final SpaceRooms rooms;
+  private final RoomMembership rooms;
   private final CobotClient cobot;
   private final Subscriptions subscriptions;
   private final SecretKeys secret;
@@ -58,7 +59,7 @@ public final class Reconciler {
   private final String node = SecretKeys.randomToken(6);
 
   Reconciler(Vertx vertx, Pool pool, SpaceRepository spaces, MemberRepository members, Inbox inbox,
-      MembershipApplier applier, SpaceRooms rooms, CobotClient cobot, Subscriptions subscriptions, SecretKeys secret,
+      MembershipApplier applier, RoomMembership rooms, CobotClient cobot, Subscriptions subscriptions, SecretKeys secret,
       SyncSettings settings, Clock clock, Duration rateBudget, MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
@@ -230,11 +231,8 @@ public final class Reconciler {
     if (!applied.closeSockets()) {
       return Future.succeededFuture();
     }
-    return rooms.closeMember(applied.memberId()).recover(err -> {
-      log.atWarn().addKeyValue("member", applied.memberId()).addKeyValue("error", err.getMessage())
-          .log("sync: closing the member's sockets failed");
-      return Future.succeededFuture();
-    });
+    rooms.closeMember(applied.memberId(), RoomMembership.LOST_SPACE);
+    return Future.succeededFuture();
   }
 
   private Future<OffsetDateTime> dbNow() {

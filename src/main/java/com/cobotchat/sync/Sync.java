@@ -1,5 +1,6 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.app.AppConfig;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
@@ -38,7 +39,7 @@ public final class Sync {
   private final AtomicLong maxAttempts = new AtomicLong();
 
   public Sync(AppConfig config, Vertx vertx, Pool pool, SpaceRepository spaces, MemberRepository members, Sessions sessions,
-      SpaceRooms rooms, CobotClient cobot, Clock clock, MeterRegistry registry) {
+      RoomMembership rooms, CobotClient cobot, Clock clock, MeterRegistry registry) {
     this.settings = config.sync();
     this.inbox = new Inbox(pool);
     MembershipApplier applier = new MembershipApplier(members, sessions, rooms);

@@ -1,5 +1,6 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.app.SecretKeys;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.cobot.CobotException;
@@ -36,7 +37,7 @@ public final class SyncWorker {
   private final Inbox inbox;
   private final SpaceRepository spaces;
   private final MembershipApplier applier;
-  private final SpaceRooms rooms;
+  private final RoomMembership rooms;
   private final CobotClient cobot;
   private final SecretKeys secret;
   private final Function<String, String> spaceBase;
@@ -51,7 +52,7 @@ public final class SyncWorker {
   private boolean stopped;
   private Promise<Void> drained;
 
-  SyncWorker(Pool pool, Inbox inbox, SpaceRepository spaces, MembershipApplier applier, SpaceRooms rooms,
+  SyncWorker(Pool pool, Inbox inbox, SpaceRepository spaces, MembershipApplier applier, RoomMembership rooms,
       CobotClient cobot, SecretKeys secret, Function<String, String> spaceBase, SyncSettings settings, Clock clock,
       MeterRegistry registry) {
     this.pool = pool;
@@ -184,11 +185,8 @@ public final class SyncWorker {
   }
 
   private Future<Void> close(long memberId) {
-    return rooms.closeMember(memberId).recover(err -> {
-      log.atWarn().addKeyValue("member", memberId).addKeyValue("error", err.getMessage())
-          .log("sync: closing the member's sockets failed");
-      return Future.succeededFuture();
-    });
+    rooms.closeMember(memberId, RoomMembership.LOST_SPACE);
+    return Future.succeededFuture();
   }
 
   private Future<Void> ignore(Inbox.Claim claim, String reason) {
