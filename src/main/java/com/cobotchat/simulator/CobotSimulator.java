@@ -44,6 +44,7 @@ public final class CobotSimulator {
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile boolean down;
   private volatile Duration responseDelay = Duration.ZERO;
+  private volatile String installHint;
   private HttpServer server;
   private long clockTimer = -1;
 
@@ -194,6 +195,15 @@ public final class CobotSimulator {
 
   public SimulatorOptions options() {
     return options;
+  }
+
+  /** A URL the host page offers when a space has no navigation link yet (demo: the service's install route). */
+  public void setInstallHint(String url) {
+    this.installHint = url;
+  }
+
+  String installHint() {
+    return installHint;
   }
 
   // ---- control: clients, spaces, users, memberships
