@@ -1,9 +1,10 @@
 package com.cobotchat.app;
 
 import com.cobotchat.chat.ChatHub;
-import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
+import com.cobotchat.sync.Sync;
+import com.cobotchat.sync.WebhookReceiver;
 import com.cobotchat.web.Health;
 import com.cobotchat.web.Pages;
 import io.vertx.core.Future;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
-  private CobotClient cobot;
   private ChatHub chat;
 
   public HttpVerticle(Services services) {
@@ -32,8 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Health health = new Health(services.pool());
     Pages pages = new Pages(services.templates());
-    cobot = new CobotClient(vertx, services.config(), services.registry(), CobotClient.DEFAULT_TIMEOUT);
-    SignIn signIn = SignIn.create(services, cobot);
+    SignIn signIn = SignIn.create(services, services.cobot());
     chat = new ChatHub(services, vertx);
 
     Router router = Router.router(vertx);
@@ -44,13 +43,18 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/embed").handler(signIn.pages()::embed);
-    router.get(MemberSignIn.CALLBACK_PATH).handler(signIn.pages()::callback);
-    router.get("/auth/popup").handler(signIn.pages()::popup);
-    router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
+    Sync sync = services.sync();
+    router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+
+    router.get("/install").handler(sync.installFlow()::start);
+    router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
+    router.get("/api/admin/sync").handler(sync.admin()::status);
+    router.post("/api/admin/sync/reconcile").handler(sync.admin()::reconcile);
+    router.post("/api/admin/uninstall").handler(sync.admin()::uninstall);
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);
@@ -67,12 +71,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> sockets = chat == null ? Future.succeededFuture() : chat.stop();
-    return sockets
-        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS))
-        .onComplete(v -> {
-          if (cobot != null) {
-            cobot.close();
-          }
-        });
+    return sockets.eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS));
   }
 }
