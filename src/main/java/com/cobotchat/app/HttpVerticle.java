@@ -45,6 +45,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/embed").handler(signIn.pages()::embed);
     Sync sync = services.sync();
     router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
+    router.get("/auth/popup").handler(signIn.pages()::popup);
+    router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     router.get("/ws").handler(chat::accept);

@@ -66,8 +66,10 @@ class DemoModeTest {
       }
       Http.Response host = new Http().get(demo.hostPageUrl());
       assertThat(host.status()).isEqualTo(200);
-      assertThat(host.body()).contains("Kaffeehaus Coworking").contains("Demo controls").contains("Jonas Weber")
-          .contains(config.publicUrl() + "/install?space=demo");
+      assertThat(host.body()).as("installed at start-up: the navigation link is there")
+          .contains("Kaffeehaus Coworking").contains("Demo controls").contains("Jonas Weber")
+          .contains("data-section=\"members\">Chat</a>").doesNotContain("/install?space=demo");
+      assertThat(sim.subscriptions(DemoSeeder.SUBDOMAIN)).isNotEmpty();
     } finally {
       app.stop();
       TestDatabases.drop(db);
