@@ -36,9 +36,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End-to-end in headless Chromium: a host page on {@code localhost} frames {@code /embed} on
- * {@code 127.0.0.1} (another site, as Cobot frames the chat), and the member lands in the chat
- * without typing, in three cookie regimes set through the profile's preferences:
+ * End-to-end in headless Chromium: the simulator's member area on {@code localhost} frames the chat's
+ * navigation link ({@code /embed} on {@code 127.0.0.1}, another site, as Cobot frames the chat), and
+ * the member lands in the chat without typing, in three cookie regimes set through the profile's
+ * preferences:
  * <ul>
  *   <li>{@code THIRD_PARTY_ALLOWED}: {@code profile.cookie_controls_mode = 0};</li>
  *   <li>{@code THIRD_PARTY_BLOCKED}: {@code profile.cookie_controls_mode = 1}, Chromium's "Block
@@ -47,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       cookie of {@code 127.0.0.1} under {@code localhost} (a browser keeping nothing for the iFrame).</li>
  * </ul>
  * ({@code --test-third-party-cookie-phaseout} has no effect in Chromium 156; a fresh profile and
- * Playwright's {@code newContext()} already block third-party cookies.) A probe frame checks that
- * each regime is in force.
+ * Playwright's {@code newContext()} already block third-party cookies.) A probe frame on a small
+ * test host checks that each regime is in force.
  */
 @DisplayName("Sign-in inside a cross-site iFrame in Chromium")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,6 +73,8 @@ class SignInBrowserTest {
 
   static SignInHarness h;
   static SignInHarness.InstalledSpace space;
+  static String memberArea;
+  static String memberAreaLoopGuard;
   static HttpServer host;
   static Playwright playwright;
 
@@ -79,6 +82,8 @@ class SignInBrowserTest {
   static void start() {
     h = new SignInHarness("ssobrowser", Map.of());
     space = h.installedSpace(null);
+    memberArea = h.navigationLink(space, "Chat", h.base + "/embed");
+    memberAreaLoopGuard = h.navigationLink(space, "Chat (second attempt)", h.base + "/embed?auth_try=2");
     host = h.vertx.createHttpServer().requestHandler(SignInBrowserTest::hostPage).listen(0, "127.0.0.1").await();
     playwright = Playwright.create();
   }
@@ -92,7 +97,7 @@ class SignInBrowserTest {
     h.close();
   }
 
-  /** The "Cobot member area" on localhost, and cookie probes for checking the browser's regime. */
+  /** A framing page on localhost for cookie probes that check the browser's regime. */
   private static void hostPage(io.vertx.core.http.HttpServerRequest req) {
     String path = req.path();
     var res = req.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store");
@@ -168,7 +173,7 @@ class SignInBrowserTest {
 
   private static void remember(Page page, Response ticket) {
     SignInHarness.remember(new io.vertx.core.json.JsonObject(ticket.text()).getString("ticket"));
-    FrameLocator chat = page.frameLocator("#chat");
+    FrameLocator chat = page.frameLocator("#app-frame");
     SignInHarness.remember(chat.locator("meta[name=page-token]").getAttribute("content"));
     SignInHarness.remember(chat.locator("meta[name=csrf-token]").getAttribute("content"));
   }
@@ -178,7 +183,6 @@ class SignInBrowserTest {
   @DisplayName("lands in the chat without typing, survives a reload, and a logout survives a reload")
   void member_lands_reloads_and_logs_out_for_good(Mode mode) {
     SimMember m = h.member(space, "Bea " + mode.name().charAt(0) + mode.name().substring(1).toLowerCase().replace('_', ' '));
-    String embed = h.base + "/embed?" + SignInHarness.embedQuery(space, m.userId());
     try (BrowserContext ctx = launch(mode)) {
       loggedInToCobot(ctx, m);
       Page page = ctx.newPage();
@@ -195,8 +199,8 @@ class SignInBrowserTest {
         }
       });
 
-      Response ticket = page.waitForResponse(SignInBrowserTest::isTicket, () -> page.navigate(hostUrl(embed)));
-      FrameLocator chat = page.frameLocator("#chat");
+      Response ticket = page.waitForResponse(SignInBrowserTest::isTicket, () -> page.navigate(memberArea));
+      FrameLocator chat = page.frameLocator("#app-frame");
       assertThat(chat.locator("#chat-member").textContent()).isEqualTo(m.name());
       remember(page, ticket);
       assertThat(authorizeRequests(urls)).as("one silent round trip through Cobot").isEqualTo(1);
@@ -249,8 +253,8 @@ class SignInBrowserTest {
     try (BrowserContext ctx = launch(Mode.NO_FRAME_COOKIES)) {
       loggedInToCobot(ctx, m);
       Page page = ctx.newPage();
-      page.navigate(hostUrl(h.base + "/embed?" + SignInHarness.embedQuery(space, m.userId()) + "&auth_try=2"));
-      FrameLocator chat = page.frameLocator("#chat");
+      page.navigate(memberAreaLoopGuard);
+      FrameLocator chat = page.frameLocator("#app-frame");
       chat.locator("[data-notice=loop-guard]").waitFor();
 
       List<Response> tickets = new CopyOnWriteArrayList<>();

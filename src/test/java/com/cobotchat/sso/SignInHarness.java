@@ -89,6 +89,24 @@ final class SignInHarness implements AutoCloseable {
     app = Application.start(config, l -> { });
   }
 
+  /**
+   * Adds a navigation link ("members" section) to the space in the simulator, as the install flow
+   * does, so the simulator's host page frames it; returns the host page URL that shows it.
+   */
+  String navigationLink(InstalledSpace space, String label, String iframeUrl) {
+    String token = sim.issueTokenFor(CLIENT_ID, space.admin().userId(), "navigation");
+    ISSUED.add(token);
+    CobotClient cobot = new CobotClient(vertx, config);
+    try {
+      cobot.createNavigationLink(space.sub(), token, "members", label, iframeUrl).await();
+    } finally {
+      cobot.close();
+    }
+    String id = sim.navigationLinks(space.sub()).stream().filter(l -> l.iframeUrl().equals(iframeUrl))
+        .reduce((a, b) -> b).orElseThrow().id();
+    return sim.hostPageUrl(space.sub()) + "?link=" + id;
+  }
+
   /** Creates a space in the simulator and installs it in the service: a row with a sealed space token. */
   InstalledSpace installedSpace(String customDomain) {
     String sub = "sso" + SPACES.incrementAndGet();
