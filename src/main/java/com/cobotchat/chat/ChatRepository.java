@@ -28,12 +28,12 @@ final class ChatRepository {
        WHERE ro.id = $1 AND ro.archived_at IS NULL
          AND me.cobot_user_id IS NOT NULL AND (me.status = 'active' OR me.admin)""";
 
-  /** Like {@link #ACCESS}, and admins of the room's space see every room of it. */
+  /** Like {@link #ACCESS}, and admins of the room's space see every room of it except direct rooms. */
   static final String ACCESS_OR_ADMIN = """
       SELECT ro.id, ro.last_seq, ro.space_id FROM rooms ro
         JOIN members me ON me.id = $2 AND me.space_id = ro.space_id
        WHERE ro.id = $1 AND ro.archived_at IS NULL AND me.cobot_user_id IS NOT NULL
-         AND (me.admin OR (me.status = 'active'
+         AND ((me.admin AND ro.kind <> 'dm') OR ((me.status = 'active' OR me.admin)
               AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = ro.id AND rm.member_id = me.id)))""";
 
   static final String EVENT_COLUMNS = """

@@ -118,6 +118,12 @@ class ChatAuthorisationTest extends ChatTestBase {
       a.send(attempt.copy().put("ref", "r"));
       assertThat(a.answer("error", "r").getString("code")).as("answer to %s", attempt).isEqualTo("not_found");
     }
+    long dm = membership().openDirect(ada.id(), member(space, "Bob").id()).await();
+    ChatClient chief = connect(boss);
+    chief.send(frame("room_members", "room", id(dm), "ref", "peek"));
+    assertThat(error(chief, "peek").getString("code")).as("admins do not see into direct rooms").isEqualTo("not_found");
+    chief.send(frame("room_members", "room", id(secret), "ref", "own"));
+    assertThat(chief.answer("room_members", "own").getJsonArray("members")).hasSize(1);
   }
 
   @Test
