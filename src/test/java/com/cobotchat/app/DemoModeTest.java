@@ -67,7 +67,7 @@ class DemoModeTest {
       Http.Response host = new Http().get(demo.hostPageUrl());
       assertThat(host.status()).isEqualTo(200);
       assertThat(host.body()).contains("Kaffeehaus Coworking").contains("Demo controls").contains("Jonas Weber")
-          .contains(config.publicUrl() + "/install?space=demo");
+          .as("installed at start-up: the member area links the chat").contains("data-section=\"members\">Chat</a>");
     } finally {
       app.stop();
       TestDatabases.drop(db);
