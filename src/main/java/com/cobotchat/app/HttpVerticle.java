@@ -39,15 +39,15 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/ws").handler(chat::accept);
-    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
-
     Sync sync = services.sync();
-    router.get("/install").handler(sync.installFlow()::start);
+    // Install states first: the handler passes every other state on to the member sign-in callback.
     router.get("/auth/cobot/callback").handler(sync.installFlow()::callback);
+    router.get("/install").handler(sync.installFlow()::start);
     router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
     router.get("/api/admin/sync").handler(sync.admin()::status);
     router.post("/api/admin/sync/reconcile").handler(sync.admin()::reconcile);
     router.post("/api/admin/uninstall").handler(sync.admin()::uninstall);
+    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);
