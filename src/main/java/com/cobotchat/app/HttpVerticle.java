@@ -44,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/embed").handler(signIn.pages()::embed);
     Sync sync = services.sync();
+    // Install states first: the install handler passes every other state on to the member sign-in.
     router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
     router.get("/auth/popup").handler(signIn.pages()::popup);
     router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
