@@ -30,11 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A quick load run against one in-process node on a fresh database: N members in rooms of R
  * members, each sending at a fixed rate (below the per-member limit), clients in the same JVM on
  * their own Vert.x. Prints messages persisted per second and deliveries per second (from the
- * node's own counters) and the send→ack latency.
+ * node's own counters) and the send→ack latency. Each client keeps at most {@value #WINDOW} sends unacknowledged.
  *
  * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) com.cobotchat.bench.QuickLoad [members] [roomSize] [seconds] [ratePerMember]</pre>
  */
 public final class QuickLoad {
+  /** Sends a client may have waiting for their ack; a tick with a full window sends nothing. */
+  private static final int WINDOW = 16;
+
   private QuickLoad() {
   }
 
@@ -54,6 +57,13 @@ public final class QuickLoad {
       TestDatabases.drop(db);
     }
     System.exit(0);
+  }
+
+  private static void subscribedAtLeast(CountDownLatch latch, long left, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (latch.getCount() > left && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private static int arg(String[] args, int i, int fallback) {
@@ -85,14 +95,13 @@ public final class QuickLoad {
         INSERT INTO room_members (room_id, member_id, space_id, source)
         SELECT r, m, $3, 'manual' FROM unnest($1::bigint[], $2::bigint[]) AS v(r, m)""")
         .execute(Tuple.of(rm, mm, space.id())).await();
-    String[] tickets = new String[members];
-    for (int i = 0; i < members; i++) {
-      tickets[i] = app.services().tickets().issue(memberIds[i], null).await();
-    }
+    ConcurrentHashMap<Integer, Long> closeCodes = new ConcurrentHashMap<>();
+    List<WebSocketClient> keep = java.util.Collections.synchronizedList(new ArrayList<>());
 
     AtomicLong events = new AtomicLong();
     AtomicLong acks = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    ConcurrentHashMap<String, Long> errorCodes = new ConcurrentHashMap<>();
     ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] latencies = new long[2_000_000];
     AtomicLong latencyCount = new AtomicLong();
@@ -104,15 +113,22 @@ public final class QuickLoad {
     Random random = new Random(1);
     boolean[] sending = {true};
 
+    long connectStart = System.nanoTime();
     for (int i = 0; i < members; i++) {
+      if (i % 50 == 0 && i > 0) {
+        subscribedAtLeast(subscribed, members - i + 50, 60);
+      }
       int index = i;
       long room = rm[i];
+      String ticket = app.services().tickets().issue(memberIds[i], null).await();
       long offset = random.nextInt((int) periodMs);
       Context context = clients.getOrCreateContext();
       context.runOnContext(v -> {
         WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
+        keep.add(client);
         ClientWebSocket ws = client.webSocket();
         long[] counter = {0};
+        int[] unacked = {0};
         ws.textMessageHandler(text -> {
           if (text.startsWith("{\"type\":\"event\"")) {
             events.incrementAndGet();
@@ -124,9 +140,10 @@ public final class QuickLoad {
             case "subscribed" -> {
               subscribed.countDown();
               long timer = clients.setPeriodic(offset + 1, periodMs, t -> {
-                if (!sending[0]) {
+                if (!sending[0] || unacked[0] >= WINDOW) {
                   return;
                 }
+                unacked[0]++;
                 String cmid = index + "-" + (counter[0]++);
                 sentAt.put(cmid, System.nanoTime());
                 ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + cmid
@@ -135,6 +152,7 @@ public final class QuickLoad {
               stops.add(() -> clients.cancelTimer(timer));
             }
             case "ack" -> {
+              unacked[0]--;
               acks.incrementAndGet();
               Long start = sentAt.remove(f.getString("clientMsgId"));
               long n = latencyCount.getAndIncrement();
@@ -142,17 +160,24 @@ public final class QuickLoad {
                 latencies[(int) n] = System.nanoTime() - start;
               }
             }
-            case "error" -> errors.incrementAndGet();
+            case "error" -> {
+              unacked[0]--;
+              errors.incrementAndGet();
+              errorCodes.merge(f.getString("message"), 1L, Long::sum);
+            }
             default -> { }
           }
         });
-        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?ticket=" + tickets[index])
+        ws.closeHandler(c -> closeCodes.merge(ws.closeStatusCode() == null ? -1 : (int) ws.closeStatusCode(), 1L, Long::sum));
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?ticket=" + ticket)
             .addHeader("Origin", origin));
       });
     }
     if (!subscribed.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("clients did not subscribe in time: " + subscribed.getCount() + " left");
+      throw new IllegalStateException("clients did not subscribe in time: " + subscribed.getCount() + " left, closed: "
+          + closeCodes);
     }
+    System.out.printf("connected and subscribed %d clients in %.1f s%n", members, (System.nanoTime() - connectStart) / 1e9);
     System.out.printf("%d members in %d rooms of %d, %.1f msgs/s each (offered %.0f msgs/s, %.0f deliveries/s)%n",
         members, roomCount, roomSize, rate, members * rate, members * rate * roomSize);
     TimeUnit.SECONDS.sleep(3);
@@ -175,6 +200,7 @@ public final class QuickLoad {
     Arrays.sort(sample);
     sending[0] = false;
     stops.forEach(Runnable::run);
+    System.out.println("clients kept open: " + keep.size());
 
     var batches = registry.find("chat.batch.size").summary();
     System.out.printf("persisted %.0f msgs/s, acked %.0f/s, deliveries %.0f/s (clients received %.0f/s), errors %d%n",
@@ -183,8 +209,11 @@ public final class QuickLoad {
       System.out.printf("send->ack latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (n=%d)%n",
           sample[n / 2] / 1e6, sample[(int) (n * 0.9)] / 1e6, sample[(int) (n * 0.99)] / 1e6, sample[n - 1] / 1e6, n);
     }
-    if (batches != null) {
-      System.out.printf("batches: %d, mean size %.1f, max %.0f%n", batches.count(), batches.mean(), batches.max());
+    var batchTime = registry.find("chat.batch.duration").timer();
+    if (batches != null && batchTime != null) {
+      System.out.printf("batches: %d, mean size %.1f, max %.0f; commit time mean %.1f ms, max %.1f ms%n", batches.count(),
+          batches.mean(), batches.max(), batchTime.mean(TimeUnit.MILLISECONDS), batchTime.max(TimeUnit.MILLISECONDS));
     }
+    System.out.println("error frames by message: " + errorCodes + ", closed sockets by code: " + closeCodes);
   }
 }
