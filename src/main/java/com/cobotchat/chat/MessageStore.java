@@ -163,9 +163,11 @@ final class MessageStore {
       batch.add(lane.queue.poll());
     }
     metrics.batchSize.record(batch.size());
+    long started = System.nanoTime();
     write(batch).recover(err -> isDuplicate(err) ? write(batch) : Future.failedFuture(err)).onComplete(ar -> {
       lane.writing = false;
       queued -= batch.size();
+      metrics.batchDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       if (ar.failed()) {
         ChatException failure = ChatException.from(ar.cause());
         if (failure.code() == ChatException.Code.INTERNAL) {

@@ -30,11 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A quick load run against one in-process node on a fresh database: N members in rooms of R
  * members, each sending at a fixed rate (below the per-member limit), clients in the same JVM on
  * their own Vert.x. Prints messages persisted per second and deliveries per second (from the
- * node's own counters) and the send→ack latency.
+ * node's own counters) and the send→ack latency. Each client keeps at most {@value #WINDOW} sends unacknowledged.
  *
  * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) com.cobotchat.bench.QuickLoad [members] [roomSize] [seconds] [ratePerMember]</pre>
  */
 public final class QuickLoad {
+  /** Sends a client may have waiting for their ack; a tick with a full window sends nothing. */
+  private static final int WINDOW = 16;
+
   private QuickLoad() {
   }
 
@@ -54,6 +57,26 @@ public final class QuickLoad {
       TestDatabases.drop(db);
     }
     System.exit(0);
+  }
+
+  private static String issue(Application app, long memberId) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return app.services().tickets().issue(memberId, null).await();
+      } catch (RuntimeException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private static void subscribedAtLeast(CountDownLatch latch, long left, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (latch.getCount() > left && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private static int arg(String[] args, int i, int fallback) {
@@ -85,14 +108,13 @@ public final class QuickLoad {
         INSERT INTO room_members (room_id, member_id, space_id, source)
         SELECT r, m, $3, 'manual' FROM unnest($1::bigint[], $2::bigint[]) AS v(r, m)""")
         .execute(Tuple.of(rm, mm, space.id())).await();
-    String[] tickets = new String[members];
-    for (int i = 0; i < members; i++) {
-      tickets[i] = app.services().tickets().issue(memberIds[i], null).await();
-    }
+    ConcurrentHashMap<Integer, Long> closeCodes = new ConcurrentHashMap<>();
+    List<WebSocketClient> keep = java.util.Collections.synchronizedList(new ArrayList<>());
 
     AtomicLong events = new AtomicLong();
     AtomicLong acks = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    ConcurrentHashMap<String, Long> errorCodes = new ConcurrentHashMap<>();
     ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] latencies = new long[2_000_000];
     AtomicLong latencyCount = new AtomicLong();
@@ -102,17 +124,24 @@ public final class QuickLoad {
     String origin = app.services().config().publicOrigin();
     long periodMs = Math.max(1, Math.round(1000 / rate));
     Random random = new Random(1);
-    boolean[] sending = {true};
+    boolean[] sending = {false};
 
+    long connectStart = System.nanoTime();
     for (int i = 0; i < members; i++) {
+      if (i % 50 == 0 && i > 0) {
+        subscribedAtLeast(subscribed, members - i + 50, 60);
+      }
       int index = i;
       long room = rm[i];
+      String ticket = issue(app, memberIds[i]);
       long offset = random.nextInt((int) periodMs);
       Context context = clients.getOrCreateContext();
       context.runOnContext(v -> {
         WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
+        keep.add(client);
         ClientWebSocket ws = client.webSocket();
         long[] counter = {0};
+        int[] unacked = {0};
         ws.textMessageHandler(text -> {
           if (text.startsWith("{\"type\":\"event\"")) {
             events.incrementAndGet();
@@ -124,9 +153,10 @@ public final class QuickLoad {
             case "subscribed" -> {
               subscribed.countDown();
               long timer = clients.setPeriodic(offset + 1, periodMs, t -> {
-                if (!sending[0]) {
+                if (!sending[0] || unacked[0] >= WINDOW) {
                   return;
                 }
+                unacked[0]++;
                 String cmid = index + "-" + (counter[0]++);
                 sentAt.put(cmid, System.nanoTime());
                 ws.writeTextMessage("{\"type\":\"send\",\"room\":\"" + room + "\",\"clientMsgId\":\"" + cmid
@@ -135,6 +165,7 @@ public final class QuickLoad {
               stops.add(() -> clients.cancelTimer(timer));
             }
             case "ack" -> {
+              unacked[0]--;
               acks.incrementAndGet();
               Long start = sentAt.remove(f.getString("clientMsgId"));
               long n = latencyCount.getAndIncrement();
@@ -142,17 +173,25 @@ public final class QuickLoad {
                 latencies[(int) n] = System.nanoTime() - start;
               }
             }
-            case "error" -> errors.incrementAndGet();
+            case "error" -> {
+              unacked[0]--;
+              errors.incrementAndGet();
+              errorCodes.merge(f.getString("message"), 1L, Long::sum);
+            }
             default -> { }
           }
         });
-        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?ticket=" + tickets[index])
+        ws.closeHandler(c -> closeCodes.merge(ws.closeStatusCode() == null ? -1 : (int) ws.closeStatusCode(), 1L, Long::sum));
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?ticket=" + ticket)
             .addHeader("Origin", origin));
       });
     }
     if (!subscribed.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("clients did not subscribe in time: " + subscribed.getCount() + " left");
+      throw new IllegalStateException("clients did not subscribe in time: " + subscribed.getCount() + " left, closed: "
+          + closeCodes);
     }
+    System.out.printf("connected and subscribed %d clients in %.1f s%n", members, (System.nanoTime() - connectStart) / 1e9);
+    sending[0] = true;
     System.out.printf("%d members in %d rooms of %d, %.1f msgs/s each (offered %.0f msgs/s, %.0f deliveries/s)%n",
         members, roomCount, roomSize, rate, members * rate, members * rate * roomSize);
     TimeUnit.SECONDS.sleep(3);
@@ -163,9 +202,13 @@ public final class QuickLoad {
     long events0 = events.get();
     long acks0 = acks.get();
     latencyCount.set(0);
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    double load0 = os.getSystemLoadAverage();
     long t0 = System.nanoTime();
     TimeUnit.SECONDS.sleep(seconds);
     double elapsed = (System.nanoTime() - t0) / 1e9;
+    double cores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
     double persisted = (registry.counter("chat.messages.persisted").count() - persisted0) / elapsed;
     double deliveries = (registry.counter("chat.deliveries").count() - deliveries0) / elapsed;
     double received = (events.get() - events0) / elapsed;
@@ -175,6 +218,7 @@ public final class QuickLoad {
     Arrays.sort(sample);
     sending[0] = false;
     stops.forEach(Runnable::run);
+    System.out.println("clients kept open: " + keep.size());
 
     var batches = registry.find("chat.batch.size").summary();
     System.out.printf("persisted %.0f msgs/s, acked %.0f/s, deliveries %.0f/s (clients received %.0f/s), errors %d%n",
@@ -183,8 +227,13 @@ public final class QuickLoad {
       System.out.printf("send->ack latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (n=%d)%n",
           sample[n / 2] / 1e6, sample[(int) (n * 0.9)] / 1e6, sample[(int) (n * 0.99)] / 1e6, sample[n - 1] / 1e6, n);
     }
-    if (batches != null) {
-      System.out.printf("batches: %d, mean size %.1f, max %.0f%n", batches.count(), batches.mean(), batches.max());
+    var batchTime = registry.find("chat.batch.duration").timer();
+    if (batches != null && batchTime != null) {
+      System.out.printf("batches: %d, mean size %.1f, max %.0f; commit time mean %.1f ms, max %.1f ms%n", batches.count(),
+          batches.mean(), batches.max(), batchTime.mean(TimeUnit.MILLISECONDS), batchTime.max(TimeUnit.MILLISECONDS));
     }
+    System.out.printf("this JVM (node and clients) used %.2f cores of %d; machine load average %.1f -> %.1f%n",
+        cores, Runtime.getRuntime().availableProcessors(), load0, os.getSystemLoadAverage());
+    System.out.println("error frames by message: " + errorCodes + ", closed sockets by code: " + closeCodes);
   }
 }
