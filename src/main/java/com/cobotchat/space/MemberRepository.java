@@ -67,6 +67,10 @@ public final class MemberRepository {
   private static final String SET_STATUS = "UPDATE members SET status = $2, updated_at = now() WHERE id = $1";
   private static final String SET_PROFILE = "UPDATE members SET profile = $2, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
 
+  private static final String MARK_SIGNED_OUT = "UPDATE members SET signed_out_at = now() WHERE id = $1";
+  private static final String CLEAR_SIGNED_OUT = "UPDATE members SET signed_out_at = NULL WHERE id = $1 AND signed_out_at IS NOT NULL";
+  private static final String IS_SIGNED_OUT = "SELECT signed_out_at IS NOT NULL FROM members WHERE id = $1";
+
   private final Pool pool;
 
   public MemberRepository(Pool pool) {
@@ -129,6 +133,20 @@ public final class MemberRepository {
 
   public Future<Member> setProfile(long memberId, String profile) {
     return pool.preparedQuery(SET_PROFILE).execute(Tuple.of(memberId, profile)).map(rows -> map(rows.iterator().next()));
+  }
+
+  /** Remembers that the member signed out, so sign-in without their explicit request shows "signed out". */
+  public Future<Void> markSignedOut(long memberId) {
+    return pool.preparedQuery(MARK_SIGNED_OUT).execute(Tuple.of(memberId)).mapEmpty();
+  }
+
+  public Future<Void> clearSignedOut(long memberId) {
+    return pool.preparedQuery(CLEAR_SIGNED_OUT).execute(Tuple.of(memberId)).mapEmpty();
+  }
+
+  public Future<Boolean> isSignedOut(long memberId) {
+    return pool.preparedQuery(IS_SIGNED_OUT).execute(Tuple.of(memberId))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
   }
 
   private static Future<Optional<Member>> one(SqlClient client, String sql, Tuple args) {

@@ -16,6 +16,7 @@ public final class SpaceRepository {
   private static final String BY_SUBDOMAIN = "SELECT " + COLUMNS + " FROM spaces WHERE subdomain = $1";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM spaces WHERE id = $1";
   private static final String BY_SECRET = "SELECT " + COLUMNS + " FROM spaces WHERE webhook_secret = $1";
+  private static final String SPACE_TOKEN = "SELECT space_token FROM spaces WHERE id = $1";
   private static final String ENSURE = """
       INSERT INTO spaces (subdomain, cobot_id, name, custom_domain, webhook_secret)
       VALUES ($1, $2, $3, $4, $5)
@@ -71,6 +72,13 @@ public final class SpaceRepository {
 
   public Future<Optional<Space>> findByWebhookSecret(String secret) {
     return one(pool, BY_SECRET, Tuple.of(secret));
+  }
+
+  /** The space's Cobot token as stored (AES-GCM sealed with the config's secret), or empty before install. */
+  public Future<Optional<byte[]>> sealedSpaceToken(long spaceId) {
+    return pool.preparedQuery(SPACE_TOKEN).execute(Tuple.of(spaceId)).map(rows -> rows.size() == 0
+        ? Optional.<byte[]>empty()
+        : Optional.ofNullable(rows.iterator().next().getBuffer(0)).map(b -> b.getBytes()));
   }
 
   /** Creates the space row on first contact (with a fresh webhook secret) or refreshes its name and ids. */

@@ -27,6 +27,8 @@ public final class Sessions {
         UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL RETURNING 1
       ), tickets AS (
         DELETE FROM ws_tickets WHERE member_id = $1 RETURNING 1
+      ), handoffs AS (
+        DELETE FROM sign_in_handoffs WHERE member_id = $1 RETURNING 1
       )
       SELECT (SELECT count(*) FROM revoked) AS sessions, (SELECT count(*) FROM tickets) AS tickets""";
 
@@ -59,16 +61,31 @@ public final class Sessions {
     if (token == null || token.isBlank() || token.length() > 100) {
       return Future.succeededFuture(Optional.empty());
     }
-    return pool.preparedQuery(FIND).execute(Tuple.of(SecretKeys.hash(token)))
+    return memberOfHash(SecretKeys.hash(token));
+  }
+
+  /**
+   * Like {@link #memberOf} for a session known by its hash (as a signed page token carries it).
+   * Always asks the database, so a revocation on any node counts at once.
+   */
+  public Future<Optional<Long>> memberOfHash(String idHash) {
+    if (idHash == null || !idHash.matches("[0-9a-f]{64}")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(FIND).execute(Tuple.of(idHash))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
   public Future<Void> revoke(String token) {
-    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(SecretKeys.hash(token))).mapEmpty();
+    return revokeHash(SecretKeys.hash(token));
+  }
+
+  public Future<Void> revokeHash(String idHash) {
+    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(idHash)).mapEmpty();
   }
 
   /**
-   * Revokes every session and WebSocket ticket of a member at once. The database is shared by all
+   * Revokes every session, WebSocket ticket and sign-in handoff of a member at once. The database is shared by all
    * nodes, so every node refuses them from the moment this commits; closing live sockets is the
    * chat's part.
    */
