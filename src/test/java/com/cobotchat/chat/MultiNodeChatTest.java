@@ -167,9 +167,13 @@ class MultiNodeChatTest extends TwoNodeTestBase {
     subscribe(onB, general);
     onB.await(f -> "presence".equals(f.getString("type")) && online(f).contains(id(ada.id())), Duration.ofSeconds(3));
 
+    onA.drain(f -> "presence".equals(f.getString("type")), Duration.ofMillis(400));
+    assertThat(rows("SELECT 1 FROM chat_presence WHERE member_id = $1", bob.id())).hasSize(1);
+
     onB.close();
     onA.await(f -> "presence".equals(f.getString("type")) && !online(f).contains(id(bob.id())), Duration.ofSeconds(3));
-    assertThat(rows("SELECT 1 FROM chat_presence WHERE member_id = $1", bob.id())).isEmpty();
+    assertThat(rows("SELECT 1 FROM chat_presence WHERE member_id = $1", bob.id())).as("written before the signal went")
+        .isEmpty();
   }
 
   @Test
