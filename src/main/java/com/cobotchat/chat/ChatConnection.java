@@ -2,6 +2,7 @@ package com.cobotchat.chat;
 
 import com.cobotchat.space.Member;
 import com.cobotchat.space.Space;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -26,10 +27,12 @@ import java.util.Map;
 final class ChatConnection {
   private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
   static final int MAX_SUBSCRIPTIONS = 50;
+  static final int CLOSE_TOO_LARGE = 1009;
   static final int MAX_TEXT = 4000;
   static final int MAX_CLIENT_MSG_ID = 64;
   static final int HISTORY_DEFAULT = 50;
   static final int HISTORY_MAX = 100;
+  static final int MAX_IN_FLIGHT = 32;
   private static final int WRITE_QUEUE_BYTES = 1 << 20;
   private static final long SLOW_GRACE_MS = 5_000;
   private static final long MAX_CONGESTED_CHARS = 4L << 20;
@@ -42,6 +45,7 @@ final class ChatConnection {
   private final Map<Long, String> rooms = new HashMap<>();
   private final Map<Long, Subscription> subscriptions = new LinkedHashMap<>();
   private final Map<Long, Long> lastTyping = new HashMap<>();
+  private int inFlight;
   private boolean closing;
   private boolean congested;
   private long congestedChars;
@@ -59,8 +63,7 @@ final class ChatConnection {
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
-    ws.exceptionHandler(err -> log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err))
-        .log("chat socket error"));
+    ws.exceptionHandler(this::onSocketError);
     ws.closeHandler(v -> {
       closing = true;
       hub.cancelTimer(congestionTimer);
@@ -193,6 +196,19 @@ final class ChatConnection {
 
   // ---- reading ----
 
+  /**
+   * A frame over the size limit (from the decoder) or a fragmented message over it (from the
+   * aggregator) surfaces here; neither closes the socket by itself: close with 1009.
+   */
+  private void onSocketError(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException
+        || err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
+      close(CLOSE_TOO_LARGE, "frame too large");
+    } else {
+      log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err)).log("chat socket error");
+    }
+  }
+
   private void onBinary(Buffer data) {
     sendError(ChatException.badRequest("binary frames are not supported; send JSON text frames"), null);
   }
@@ -211,20 +227,24 @@ final class ChatConnection {
     }
     Object ref = Fields.ref(request);
     try {
-      Future<?> done = dispatch(request, ref);
+      Object type = request.getValue("type");
+      if (!(type instanceof String t)) {
+        throw ChatException.badRequest("type is required");
+      }
+      if (inFlight >= MAX_IN_FLIGHT && !"ping".equals(t)) {
+        throw new ChatException(ChatException.Code.RATE_LIMITED, "too many requests in flight", 100);
+      }
+      Future<?> done = dispatch(t, request, ref);
       if (done != null) {
-        done.onFailure(err -> fail(err, ref));
+        inFlight++;
+        done.onComplete(ar -> inFlight--).onFailure(err -> fail(err, ref));
       }
     } catch (RuntimeException e) {
       fail(e, ref);
     }
   }
 
-  private Future<?> dispatch(JsonObject request, Object ref) {
-    Object type = request.getValue("type");
-    if (!(type instanceof String t)) {
-      throw ChatException.badRequest("type is required");
-    }
+  private Future<?> dispatch(String t, JsonObject request, Object ref) {
     return switch (t) {
       case "subscribe" -> subscribe(request, ref);
       case "unsubscribe" -> unsubscribe(request);
@@ -427,7 +447,7 @@ final class ChatConnection {
 
   private Future<?> allRooms(Object ref) {
     requireAdmin();
-    return repository().spaceRooms(space.id()).onSuccess(list -> send(Frames.withRef(new JsonObject()
+    return repository().spaceRooms(member.id()).onSuccess(list -> send(Frames.withRef(new JsonObject()
         .put("type", "rooms").put("rooms", list), ref).encode()));
   }
 

@@ -25,13 +25,14 @@ import java.util.TreeMap;
  * the {@link ChatBus} with that transaction ({@link ChatBus#publishOnCommit}): other nodes are
  * notified by the commit itself, this node right after it.
  *
- * <p>Sends go through one batcher per node, on its own event loop: a message that arrives while
- * nothing is being written is written at once; messages that arrive during a write are written
- * together in the next transaction (at most {@value #MAX_BATCH}), in arrival order, so each room
- * keeps the order of its sends.
+ * <p>Sends go through one batcher per node, on its own event loop, with {@value #LANES} lanes (a
+ * room always uses the same lane): a message that arrives while its lane is idle is written at
+ * once; messages that arrive during a write are written together in the lane's next transaction
+ * (at most {@value #MAX_BATCH}), in arrival order, so each room keeps the order of its sends.
  */
 final class MessageStore {
   static final int MAX_BATCH = 500;
+  static final int LANES = 3;
   static final int MAX_QUEUE = 20_000;
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
 
@@ -97,15 +98,24 @@ final class MessageStore {
   private final ChatBus bus;
   private final ChatMetrics metrics;
   private final Context context;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private boolean writing;
+  private final Lane[] lanes = new Lane[LANES];
+  private int queued;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+
+  /** Sends of some rooms, written one transaction at a time. */
+  private static final class Lane {
+    final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    boolean writing;
+  }
 
   MessageStore(Vertx vertx, Pool pool, ChatBus bus, ChatMetrics metrics) {
     this.pool = pool;
     this.bus = bus;
     this.metrics = metrics;
     this.context = vertx.getOrCreateContext();
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = new Lane();
+    }
   }
 
   /** Queues a send; completes on the caller's context after the commit (or with a {@link ChatException}). */
@@ -119,41 +129,44 @@ final class MessageStore {
   Future<Void> drain() {
     Promise<Void> promise = Promise.promise();
     context.runOnContext(v -> {
-      if (!writing && queue.isEmpty()) {
-        promise.complete();
-      } else {
-        drainWaiters.add(promise);
-      }
+      drainWaiters.add(promise);
+      checkDrained();
     });
     return promise.future();
   }
 
+  private void checkDrained() {
+    if (queued == 0 && drainWaiters.size() > 0) {
+      drainWaiters.forEach(Promise::complete);
+      drainWaiters.clear();
+    }
+  }
+
   private void enqueue(Pending pending) {
-    if (queue.size() >= MAX_QUEUE) {
+    if (queued >= MAX_QUEUE) {
       pending.promise().fail(new ChatException(ChatException.Code.UNAVAILABLE, "the server is overloaded; retry"));
       return;
     }
-    queue.add(pending);
-    writeNext();
+    queued++;
+    Lane lane = lanes[(int) Math.floorMod(pending.command().roomId(), (long) LANES)];
+    lane.queue.add(pending);
+    writeNext(lane);
   }
 
-  private void writeNext() {
-    if (writing) {
+  private void writeNext(Lane lane) {
+    if (lane.writing || lane.queue.isEmpty()) {
+      checkDrained();
       return;
     }
-    if (queue.isEmpty()) {
-      drainWaiters.forEach(Promise::complete);
-      drainWaiters.clear();
-      return;
-    }
-    writing = true;
-    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(queue.poll());
+    lane.writing = true;
+    List<Pending> batch = new ArrayList<>(Math.min(lane.queue.size(), MAX_BATCH));
+    while (!lane.queue.isEmpty() && batch.size() < MAX_BATCH) {
+      batch.add(lane.queue.poll());
     }
     metrics.batchSize.record(batch.size());
     write(batch).recover(err -> isDuplicate(err) ? write(batch) : Future.failedFuture(err)).onComplete(ar -> {
-      writing = false;
+      lane.writing = false;
+      queued -= batch.size();
       if (ar.failed()) {
         ChatException failure = ChatException.from(ar.cause());
         if (failure.code() == ChatException.Code.INTERNAL) {
@@ -171,7 +184,7 @@ final class MessageStore {
           }
         }
       }
-      writeNext();
+      writeNext(lane);
     });
   }
 
@@ -179,13 +192,16 @@ final class MessageStore {
   private Future<List<Object>> write(List<Pending> batch) {
     List<Long> rooms = batch.stream().map(p -> p.command().roomId()).distinct().sorted().toList();
     List<NewRow> inserted = new ArrayList<>();
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ROOMS).execute(Tuple.of(rooms.toArray(Long[]::new)))
-        .compose(locked -> {
-          Map<Long, Long> lastSeq = new HashMap<>();
-          locked.forEach(r -> lastSeq.put(r.getLong("id"), r.getLong("last_seq")));
-          return lookup(conn, batch).compose(found -> assign(conn, batch, found, lastSeq, inserted));
+    // The lookup is pipelined behind the lock: PostgreSQL runs it after the lock is granted, with a fresh snapshot.
+    return pool.withTransaction(conn -> {
+          Future<io.vertx.sqlclient.RowSet<Row>> locking = conn.preparedQuery(LOCK_ROOMS).execute(Tuple.of(rooms.toArray(Long[]::new)));
+          Future<List<Row>> looking = lookup(conn, batch);
+          return Future.all(locking, looking).compose(both -> {
+            Map<Long, Long> lastSeq = new HashMap<>();
+            locking.result().forEach(r -> lastSeq.put(r.getLong("id"), r.getLong("last_seq")));
+            return assign(conn, batch, looking.result(), lastSeq, inserted);
+          }).compose(results -> bus.publishOnCommit(conn, signals(inserted)).map(results));
         })
-        .compose(results -> bus.publishOnCommit(conn, signals(inserted)).map(results)))
         .map(results -> {
           metrics.persisted.increment(inserted.size());
           return results;
