@@ -52,7 +52,6 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
-
     router.get("/install").handler(sync.installFlow()::start);
     router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
     router.get("/api/admin/sync").handler(sync.admin()::status);

@@ -32,6 +32,7 @@ public final class InstallFlow {
   private static final int STATE_MINUTES = 10;
 
   private static final String INSERT = """
+      WITH purged AS (DELETE FROM oauth_states WHERE expires_at < now() - interval '1 hour')
       INSERT INTO oauth_states (nonce, purpose, subdomain, pkce_verifier, expires_at)
       VALUES ($1, 'install', $2, $3, now() + make_interval(mins => $4))""";
   private static final String CONSUME = """
