@@ -33,7 +33,7 @@ class WorkerCrashTest {
 
   @BeforeAll
   static void start() {
-    world = new SyncWorld("crash", SyncWorld.fastOptions(), Map.of("SYNC_LEASE_SECONDS", "2"));
+    world = new SyncWorld("crash", SyncWorld.fastOptions(), Map.of("SYNC_LEASE_SECONDS", "8"));
   }
 
   @AfterAll
