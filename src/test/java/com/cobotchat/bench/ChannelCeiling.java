@@ -65,9 +65,12 @@ public final class ChannelCeiling {
     new DatabaseBootstrap(db, 5, l -> { }).prepare();
     ChannelCeiling bench = new ChannelCeiling(db);
     try {
-      System.out.printf("machine: %d cores, %s, PostgreSQL on 127.0.0.1%n", Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      System.out.printf("machine: %d cores, %s, PostgreSQL on 127.0.0.1, load average %s%n",
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+          loadAverage());
       bench.warmUp();
+      bench.reference(false, Duration.ofSeconds(seconds));
+      bench.reference(true, Duration.ofSeconds(seconds));
       for (int perTx : new int[] {1, 10, 100}) {
         bench.transactions(perTx, Duration.ofSeconds(seconds));
       }
@@ -77,6 +80,30 @@ public final class ChannelCeiling {
       bench.close();
       TestDatabases.drop(db);
     }
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ", 4)[0];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  /** Reference: a one-row insert per transaction without any NOTIFY, or with one event notified. */
+  private void reference(boolean notify, Duration length) {
+    poolA.query("CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY, body text)").execute().await();
+    Result r = run(length, () -> {
+      long s = seq.incrementAndGet();
+      ChatSignal signal = new ChatSignal.RoomEvents(1, s, s, List.of(new RoomEvent(s, RoomEvent.MESSAGE, 0, frame(1, s))));
+      return poolA.withTransaction(conn -> conn.preparedQuery("INSERT INTO bench_rows (body) VALUES ($1)")
+          .execute(io.vertx.sqlclient.Tuple.of(FILLER))
+          .compose(x -> notify ? busA.publishOnCommit(conn, List.of(signal)) : Future.succeededFuture())).map(1);
+    });
+    System.out.printf(Locale.ROOT, "reference: one-row insert per tx, %s, %d writers: %,7.0f tx/s%s%n",
+        notify ? "with one event notified" : "no NOTIFY             ", WRITERS, r.sentPerSecond(),
+        notify ? String.format(Locale.ROOT, "  received at B %,7.0f ev/s  latency p50 %6.2f ms  p99 %7.2f ms",
+            r.receivedPerSecond(), r.p50(), r.p99()) : "");
   }
 
   private void onSignal(ChatSignal signal) {
