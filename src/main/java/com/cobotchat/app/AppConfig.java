@@ -1,5 +1,6 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.NodeSettings;
 import com.cobotchat.sync.SyncSettings;
 
 import java.net.URI;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param demo            whether the bundled simulator runs beside the service
  * @param databaseWaitSeconds how long start-up waits for PostgreSQL before giving up
  * @param sync            timings of the membership sync ({@code SYNC_*}, all optional)
+ * @param nodes           how this node works beside others on the same database ({@code CHAT_BUS},
+ *                        {@code NODE_HEARTBEAT_SECONDS})
  */
 public record AppConfig(
     int port,
@@ -39,7 +42,8 @@ public record AppConfig(
     SecretKeys secret,
     boolean demo,
     int databaseWaitSeconds,
-    SyncSettings sync) {
+    SyncSettings sync,
+    NodeSettings nodes) {
 
   public static final String DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/cobot_chat";
 
@@ -79,7 +83,7 @@ public record AppConfig(
     }
     int wait = parseInt("DATABASE_WAIT_SECONDS", env.getOrDefault("DATABASE_WAIT_SECONDS", "30"), 0, 3600);
     return new AppConfig(port, publicUrl, database, clientId, clientSecret, cobotSite, spaceUrl,
-        ancestors, secret, demo, wait, SyncSettings.fromEnv(env));
+        ancestors, secret, demo, wait, SyncSettings.fromEnv(env), NodeSettings.fromEnv(env));
   }
 
   /** The space's host for a subdomain, e.g. {@code https://co-up.cobot.me}. */
@@ -100,28 +104,34 @@ public record AppConfig(
   /** A copy with the Cobot endpoints and credentials replaced, as demo mode does for the simulator. */
   public AppConfig withCobot(String site, String spaceUrl, String clientId, String clientSecret) {
     return new AppConfig(port, publicUrl, database, clientId, clientSecret, site, spaceUrl, frameAncestors,
-        secret, demo, databaseWaitSeconds, sync);
+        secret, demo, databaseWaitSeconds, sync, nodes);
   }
 
   public AppConfig withPort(int newPort, String newPublicUrl) {
     return new AppConfig(newPort, newPublicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
-        frameAncestors, secret, demo, databaseWaitSeconds, sync);
+        frameAncestors, secret, demo, databaseWaitSeconds, sync, nodes);
   }
 
   public AppConfig withFrameAncestors(List<String> origins) {
     return new AppConfig(port, publicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
-        List.copyOf(origins), secret, demo, databaseWaitSeconds, sync);
+        List.copyOf(origins), secret, demo, databaseWaitSeconds, sync, nodes);
   }
 
   public AppConfig withSync(SyncSettings settings) {
     return new AppConfig(port, publicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
-        frameAncestors, secret, demo, databaseWaitSeconds, settings);
+        frameAncestors, secret, demo, databaseWaitSeconds, settings, nodes);
+  }
+
+  public AppConfig withNodes(NodeSettings settings) {
+    return new AppConfig(port, publicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
+        frameAncestors, secret, demo, databaseWaitSeconds, sync, settings);
   }
 
   @Override
   public String toString() {
     return "AppConfig[port=" + port + ", publicUrl=" + publicUrl + ", database=" + database.describe()
-        + ", cobotSite=" + cobotSite + ", cobotSpaceUrl=" + cobotSpaceUrl + ", demo=" + demo + "]";
+        + ", cobotSite=" + cobotSite + ", cobotSpaceUrl=" + cobotSpaceUrl + ", demo=" + demo
+        + ", chatBus=" + nodes.bus().envName() + "]";
   }
 
   private static boolean parseDemo(String value) {

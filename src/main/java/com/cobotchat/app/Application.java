@@ -1,7 +1,10 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.ChatBus;
 import com.cobotchat.chat.ChatNode;
 import com.cobotchat.chat.LocalChatBus;
+import com.cobotchat.chat.NodeSettings;
+import com.cobotchat.chat.PgChatBus;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
@@ -97,7 +100,12 @@ public final class Application {
     MemberRepository members = new MemberRepository(pool);
     Sessions sessions = new Sessions(pool);
     CobotClient cobot = new CobotClient(vertx, config, registry, CobotClient.DEFAULT_TIMEOUT);
-    ChatNode chat = new ChatNode(vertx, pool, registry, new LocalChatBus(vertx));
+    NodeSettings nodes = config.nodes();
+    String nodeId = ChatNode.newNodeId();
+    ChatBus bus = nodes.bus() == NodeSettings.Bus.POSTGRES
+        ? new PgChatBus(vertx, pool, config.database().connectOptions(), nodeId, nodes.heartbeat(), registry)
+        : new LocalChatBus(vertx);
+    ChatNode chat = new ChatNode(vertx, pool, registry, bus, nodeId, nodes);
     Clock clock = fixedClock != null ? fixedClock : demo != null ? demo.simulator().clock() : Clock.systemUTC();
     Sync sync = new Sync(config, vertx, pool, spaces, members, sessions, chat.membership(), cobot, clock, registry);
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
@@ -105,12 +113,20 @@ public final class Application {
         spaces, members, sessions, new Tickets(pool), chat, clock, cobot, sync);
     Application app = new Application(services, demo);
     try {
-      app.deploy().await();
+      chat.start().await();
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
     }
+    try {
+      app.deploy().await();
+    } catch (RuntimeException e) {
+      chat.close().recover(err -> Future.succeededFuture()).await();
+      vertx.close().await();
+      throw e;
+    }
     log.atInfo().addKeyValue("port", config.port()).addKeyValue("publicUrl", config.publicUrl())
+        .addKeyValue("node", nodeId).addKeyValue("chatBus", nodes.bus().envName())
         .log("cobot-chat is serving");
     if (demo != null) {
       progress.accept("demo: installing the chat into the demo space: " + demo.installService().detail());

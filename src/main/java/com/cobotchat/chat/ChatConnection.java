@@ -73,6 +73,11 @@ final class ChatConnection {
     ws.resume();
   }
 
+  /** The rooms this connection knows the member has. */
+  java.util.Set<Long> roomIds() {
+    return new java.util.HashSet<>(rooms.keySet());
+  }
+
   Collection<Subscription> subscriptionsView() {
     return new ArrayList<>(subscriptions.values());
   }

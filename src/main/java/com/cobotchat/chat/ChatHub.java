@@ -134,7 +134,7 @@ public final class ChatHub {
     byMember.computeIfAbsent(opening.member().id(), k -> new ArrayList<>()).add(connection);
     node.metrics().connections.incrementAndGet();
     if (node.presence().opened(opening.member().id())) {
-      node.bus().publish(new ChatSignal.PresenceChanged(node.presence().nodeId(), opening.member().id(), true));
+      node.presenceChanged(opening.member().id());
     }
     connection.start(opening.rooms());
   }
@@ -154,7 +154,7 @@ public final class ChatHub {
     }
     node.metrics().connections.decrementAndGet();
     if (node.presence().closed(connection.member.id())) {
-      node.bus().publish(new ChatSignal.PresenceChanged(node.presence().nodeId(), connection.member.id(), false));
+      node.presenceChanged(connection.member.id());
     }
   }
 
@@ -201,6 +201,8 @@ public final class ChatHub {
       } else if (signal instanceof ChatSignal.PresenceChanged presence) {
         node.presence().remote(presence.nodeId(), presence.memberId(), presence.online());
         channels.values().stream().filter(c -> c.hasMember(presence.memberId())).forEach(RoomChannel::presenceChanged);
+      } else if (signal instanceof ChatSignal.Resync) {
+        resync();
       }
     } catch (RuntimeException e) {
       log.atError().setCause(e).addKeyValue("signal", signal.getClass().getSimpleName()).log("chat signal failed");
@@ -223,6 +225,40 @@ public final class ChatHub {
         rooms.forEach(c::gainedRoom);
       }
     }).onFailure(err -> log.atWarn().addKeyValue("error", String.valueOf(err)).log("room_added lookup failed"));
+  }
+
+  /**
+   * After signals may have been lost: every subscribed room is read again after what this loop
+   * delivered, and each connected member's access is compared with the database (rooms lost or
+   * gained; a member who may no longer chat is closed with 4403).
+   */
+  private void resync() {
+    if (!channels.isEmpty()) {
+      node.resyncs().lastSeqs(new ArrayList<>(channels.keySet())).onSuccess(last -> last.forEach((room, seq) -> {
+        RoomChannel channel = channels.get(room);
+        if (channel != null) {
+          channel.onEvents(new ChatSignal.RoomEvents(room, seq, seq, null));
+        }
+      })).onFailure(err -> log.atWarn().addKeyValue("error", String.valueOf(err)).log("chat resync of rooms failed"));
+    }
+    if (!byMember.isEmpty()) {
+      node.resyncs().access(new ArrayList<>(byMember.keySet())).onSuccess(access -> {
+        for (Long memberId : new ArrayList<>(byMember.keySet())) {
+          Set<Long> now = access.get(memberId);
+          List<ChatConnection> mine = forMember(memberId);
+          if (now == null) {
+            mine.forEach(c -> c.close(RoomMembership.LOST_SPACE, "access to the space ended"));
+          } else if (!mine.isEmpty()) {
+            Set<Long> had = mine.get(0).roomIds();
+            List<Long> removed = had.stream().filter(r -> !now.contains(r)).toList();
+            List<Long> added = now.stream().filter(r -> !had.contains(r)).toList();
+            if (!removed.isEmpty() || !added.isEmpty()) {
+              accessChanged(new ChatSignal.AccessChanged(memberId, added, removed));
+            }
+          }
+        }
+      }).onFailure(err -> log.atWarn().addKeyValue("error", String.valueOf(err)).log("chat resync of access failed"));
+    }
   }
 
   private List<ChatConnection> forMember(long memberId) {

@@ -29,6 +29,7 @@ public sealed interface ChatSignal {
       case "room_changed" -> new RoomChanged(json.getLong("room"), json.getBoolean("archived", false), json.getString("frame"));
       case "close" -> new CloseMember(json.getLong("member"), json.getInteger("code"), json.getString("reason", ""));
       case "presence" -> new PresenceChanged(json.getString("node"), json.getLong("member"), json.getBoolean("online"));
+      case "resync" -> new Resync();
       default -> throw new IllegalArgumentException("unknown signal kind " + t);
     };
   }
@@ -117,6 +118,18 @@ public sealed interface ChatSignal {
     @Override
     public JsonObject toJson() {
       return new JsonObject().put("t", "presence").put("node", nodeId).put("member", memberId).put("online", online);
+    }
+  }
+
+  /**
+   * This node may have missed signals (its listening connection dropped and is back): every hub
+   * re-reads its subscribed rooms after the last seq it delivered, and its members' access. Published
+   * by the bus on the node concerned only.
+   */
+  record Resync() implements ChatSignal {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("t", "resync");
     }
   }
 

@@ -22,7 +22,8 @@ import java.util.TreeMap;
 /**
  * Writes messages, edits and deletes. Each room event takes the room's next {@code seq} in the
  * transaction that inserts it (the room row lock orders writers across nodes), and is published on
- * the {@link ChatBus} only after the commit.
+ * the {@link ChatBus} with that transaction ({@link ChatBus#publishOnCommit}): other nodes are
+ * notified by the commit itself, this node right after it.
  *
  * <p>Sends go through one batcher per node, on its own event loop, with {@value #LANES} lanes (a
  * room always uses the same lane): a message that arrives while its lane is idle is written at
@@ -201,10 +202,9 @@ final class MessageStore {
             Map<Long, Long> lastSeq = new HashMap<>();
             locking.result().forEach(r -> lastSeq.put(r.getLong("id"), r.getLong("last_seq")));
             return assign(conn, batch, looking.result(), lastSeq, inserted);
-          });
+          }).compose(results -> bus.publishOnCommit(conn, signals(inserted)).map(results));
         })
         .map(results -> {
-          publish(inserted);
           metrics.persisted.increment(inserted.size());
           return results;
         });
@@ -305,7 +305,8 @@ final class MessageStore {
     });
   }
 
-  private void publish(List<NewRow> rows) {
+  /** The committed rows as one {@link ChatSignal.RoomEvents} per room, sent with the transaction. */
+  private static List<ChatSignal> signals(List<NewRow> rows) {
     Map<Long, List<RoomEvent>> byRoom = new TreeMap<>();
     for (NewRow r : rows) {
       SendCommand c = r.command();
@@ -313,10 +314,12 @@ final class MessageStore {
           c.authorName(), c.authorAvatar(), c.text(), null, false);
       byRoom.computeIfAbsent(c.roomId(), k -> new ArrayList<>()).add(new RoomEvent(r.seq(), RoomEvent.MESSAGE, 0, frame));
     }
+    List<ChatSignal> signals = new ArrayList<>(byRoom.size());
     byRoom.forEach((room, events) -> {
       events.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-      bus.publish(new ChatSignal.RoomEvents(room, events.get(0).seq(), events.get(events.size() - 1).seq(), events));
+      signals.add(new ChatSignal.RoomEvents(room, events.get(0).seq(), events.get(events.size() - 1).seq(), events));
     });
+    return signals;
   }
 
   /** Edits the actor's own message; completes with the edit event's seq. */
@@ -331,7 +334,6 @@ final class MessageStore {
 
   private Future<Long> change(long actorId, long roomId, long messageId, String newText) {
     boolean edit = newText != null;
-    RoomEvent[] event = new RoomEvent[1];
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ROOM).execute(Tuple.of(roomId))
         .compose(locked -> locked.size() == 0 ? Future.failedFuture(ChatException.notFound("room"))
             : conn.preparedQuery(CHECK_CHANGE).execute(Tuple.of(roomId, actorId, messageId)))
@@ -356,17 +358,16 @@ final class MessageStore {
           String authorName = r.getString("author_name");
           String avatar = r.getString("author_avatar");
           Tuple args = edit ? Tuple.of(roomId, messageId, newText, actorId) : Tuple.of(roomId, messageId, actorId);
-          return conn.preparedQuery(edit ? EDIT : DELETE).execute(args).map(done -> {
+          return conn.preparedQuery(edit ? EDIT : DELETE).execute(args).compose(done -> {
             Row d = done.iterator().next();
             long seq = d.getLong("seq");
             String kind = edit ? RoomEvent.EDIT : RoomEvent.DELETE;
-            event[0] = new RoomEvent(seq, kind, 0, Frames.messageEvent(roomId, seq, kind, Frames.at(d.getOffsetDateTime("created_at")),
-                messageId, author, authorName, avatar, edit ? d.getString("text") : null,
-                Frames.at(d.getOffsetDateTime("edited_at")), !edit));
-            return seq;
+            RoomEvent event = new RoomEvent(seq, kind, 0, Frames.messageEvent(roomId, seq, kind,
+                Frames.at(d.getOffsetDateTime("created_at")), messageId, author, authorName, avatar,
+                edit ? d.getString("text") : null, Frames.at(d.getOffsetDateTime("edited_at")), !edit));
+            return bus.publishOnCommit(conn, List.of(new ChatSignal.RoomEvents(roomId, seq, seq, List.of(event)))).map(seq);
           });
-        }))
-        .onSuccess(seq -> bus.publish(new ChatSignal.RoomEvents(roomId, seq, seq, List.of(event[0]))));
+        }));
   }
 
   private static boolean isDuplicate(Throwable err) {

@@ -448,7 +448,7 @@ public final class RoomMembership {
       Tuple args = Tuple.tuple()
           .addValue(touched.keySet().toArray(Long[]::new)).addValue(touched.values().toArray(Long[]::new))
           .addValue(room).addValue(seq).addValue(kind).addValue(actor).addValue(subject).addValue(payload);
-      return conn.preparedQuery(RECORD_EVENTS).execute(args).map(rows -> {
+      return conn.preparedQuery(RECORD_EVENTS).execute(args).compose(rows -> {
         Map<String, String> at = new HashMap<>();
         rows.forEach(r -> at.put(r.getLong("room_id") + ":" + r.getLong("seq"), Frames.at(r.getOffsetDateTime("created_at"))));
         Map<Long, List<RoomEvent>> events = new TreeMap<>();
@@ -457,14 +457,15 @@ public final class RoomMembership {
               payload[i].getString("name"), payload[i].getString("avatarUrl"));
           events.computeIfAbsent(room[i], k -> new ArrayList<>()).add(new RoomEvent(seq[i], kind[i], subject[i], frame));
         }
-        conn.transaction().completion().onSuccess(v -> publish(events, applied));
-        return applied;
+        return bus.publishOnCommit(conn, signals(events, applied)).map(applied);
       });
     });
   }
 
-  private void publish(Map<Long, List<RoomEvent>> events, List<Applied> applied) {
-    events.forEach((room, list) -> bus.publish(new ChatSignal.RoomEvents(room, list.get(0).seq(),
+  /** The room events and access changes of a transaction, sent with it (other nodes learn of them by its commit). */
+  private static List<ChatSignal> signals(Map<Long, List<RoomEvent>> events, List<Applied> applied) {
+    List<ChatSignal> signals = new ArrayList<>();
+    events.forEach((room, list) -> signals.add(new ChatSignal.RoomEvents(room, list.get(0).seq(),
         list.get(list.size() - 1).seq(), list)));
     Map<Long, Set<Long>> added = new LinkedHashMap<>();
     Map<Long, Set<Long>> removed = new LinkedHashMap<>();
@@ -474,9 +475,10 @@ public final class RoomMembership {
     Set<Long> members = new LinkedHashSet<>(added.keySet());
     members.addAll(removed.keySet());
     for (Long m : members) {
-      bus.publish(new ChatSignal.AccessChanged(m, List.copyOf(added.getOrDefault(m, Set.of())),
+      signals.add(new ChatSignal.AccessChanged(m, List.copyOf(added.getOrDefault(m, Set.of())),
           List.copyOf(removed.getOrDefault(m, Set.of()))));
     }
+    return signals;
   }
 
   private static Changes changesOf(long memberId, List<Applied> applied) {

@@ -1,8 +1,10 @@
 package com.cobotchat.app;
 
+import com.cobotchat.chat.NodeSettings;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -68,6 +70,32 @@ class AppConfigTest {
       env.put(bad.getKey(), bad.getValue());
       assertThatThrownBy(() -> AppConfig.fromEnv(env)).as(bad.getKey())
           .isInstanceOf(ConfigException.class).hasMessageStartingWith(bad.getKey());
+    }
+  }
+
+  @Test
+  void chat_bus_defaults_to_postgres_so_a_second_node_is_never_split_off() {
+    AppConfig c = AppConfig.fromEnv(production());
+    assertThat(c.nodes().bus()).isEqualTo(NodeSettings.Bus.POSTGRES);
+    assertThat(c.nodes().heartbeat()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.nodes().deadAfter()).isEqualTo(Duration.ofSeconds(15));
+    Map<String, String> env = production();
+    env.put("CHAT_BUS", "Local");
+    env.put("NODE_HEARTBEAT_SECONDS", "2");
+    AppConfig local = AppConfig.fromEnv(env);
+    assertThat(local.nodes().bus()).isEqualTo(NodeSettings.Bus.LOCAL);
+    assertThat(local.nodes().heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(local.toString()).contains("chatBus=local");
+  }
+
+  @Test
+  void malformed_node_settings_name_their_variable_in_one_line() {
+    for (var bad : Map.of("CHAT_BUS", "redis", "NODE_HEARTBEAT_SECONDS", "0", "NODE_HEARTBEAT_SECONDS ", "soon").entrySet()) {
+      Map<String, String> env = production();
+      env.put(bad.getKey().trim(), bad.getValue());
+      assertThatThrownBy(() -> AppConfig.fromEnv(env)).as(bad.getKey())
+          .isInstanceOf(ConfigException.class).hasMessageStartingWith(bad.getKey().trim())
+          .hasMessageNotContaining("\n");
     }
   }
 

@@ -14,6 +14,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private final NetServer server;
   private volatile boolean open = true;
+  private volatile boolean frozen;
 
   public TcpProxy(String targetHost, int targetPort) {
     NetClient client = vertx.createNetClient();
@@ -26,8 +27,16 @@ public final class TcpProxy implements AutoCloseable {
       client.connect(targetPort, targetHost).onSuccess(back -> {
         sockets.add(front);
         sockets.add(back);
-        front.handler(back::write);
-        back.handler(front::write);
+        front.handler(data -> {
+          if (!frozen) {
+            back.write(data);
+          }
+        });
+        back.handler(data -> {
+          if (!frozen) {
+            front.write(data);
+          }
+        });
         front.closeHandler(v -> back.close());
         back.closeHandler(v -> front.close());
         front.resume();
@@ -49,6 +58,16 @@ public final class TcpProxy implements AutoCloseable {
 
   public void restore() {
     open = true;
+    frozen = false;
+  }
+
+  /**
+   * A silent partition: connections stay open but nothing passes (what they send meanwhile is
+   * lost) and new ones are refused, until {@link #restore()}.
+   */
+  public void freeze() {
+    frozen = true;
+    open = false;
   }
 
   @Override
