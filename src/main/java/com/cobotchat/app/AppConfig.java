@@ -1,5 +1,7 @@
 package com.cobotchat.app;
 
+import com.cobotchat.sync.SyncSettings;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -23,6 +25,7 @@ import java.util.Optional;
  * @param secret          signing and encryption keys
  * @param demo            whether the bundled simulator runs beside the service
  * @param databaseWaitSeconds how long start-up waits for PostgreSQL before giving up
+ * @param sync            timings of the membership sync ({@code SYNC_*}, all optional)
  */
 public record AppConfig(
     int port,
@@ -35,7 +38,8 @@ public record AppConfig(
     List<String> frameAncestors,
     SecretKeys secret,
     boolean demo,
-    int databaseWaitSeconds) {
+    int databaseWaitSeconds,
+    SyncSettings sync) {
 
   public static final String DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/cobot_chat";
 
@@ -75,7 +79,7 @@ public record AppConfig(
     }
     int wait = parseInt("DATABASE_WAIT_SECONDS", env.getOrDefault("DATABASE_WAIT_SECONDS", "30"), 0, 3600);
     return new AppConfig(port, publicUrl, database, clientId, clientSecret, cobotSite, spaceUrl,
-        ancestors, secret, demo, wait);
+        ancestors, secret, demo, wait, SyncSettings.fromEnv(env));
   }
 
   /** The space's host for a subdomain, e.g. {@code https://co-up.cobot.me}. */
@@ -96,17 +100,22 @@ public record AppConfig(
   /** A copy with the Cobot endpoints and credentials replaced, as demo mode does for the simulator. */
   public AppConfig withCobot(String site, String spaceUrl, String clientId, String clientSecret) {
     return new AppConfig(port, publicUrl, database, clientId, clientSecret, site, spaceUrl, frameAncestors,
-        secret, demo, databaseWaitSeconds);
+        secret, demo, databaseWaitSeconds, sync);
   }
 
   public AppConfig withPort(int newPort, String newPublicUrl) {
     return new AppConfig(newPort, newPublicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
-        frameAncestors, secret, demo, databaseWaitSeconds);
+        frameAncestors, secret, demo, databaseWaitSeconds, sync);
   }
 
   public AppConfig withFrameAncestors(List<String> origins) {
     return new AppConfig(port, publicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
-        List.copyOf(origins), secret, demo, databaseWaitSeconds);
+        List.copyOf(origins), secret, demo, databaseWaitSeconds, sync);
+  }
+
+  public AppConfig withSync(SyncSettings settings) {
+    return new AppConfig(port, publicUrl, database, cobotClientId, cobotClientSecret, cobotSite, cobotSpaceUrl,
+        frameAncestors, secret, demo, databaseWaitSeconds, settings);
   }
 
   @Override

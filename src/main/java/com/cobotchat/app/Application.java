@@ -2,10 +2,12 @@ package com.cobotchat.app;
 
 import com.cobotchat.chat.ChatNode;
 import com.cobotchat.chat.LocalChatBus;
+import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
 import com.cobotchat.sso.Sessions;
 import com.cobotchat.sso.Tickets;
+import com.cobotchat.sync.Sync;
 import com.cobotchat.web.Errors;
 import com.cobotchat.web.SecurityHeaders;
 import com.cobotchat.web.Templates;
@@ -24,6 +26,7 @@ import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +44,15 @@ public final class Application {
 
   /** Starts a node; blocks until it serves. Call from a plain thread (main or a test), not an event loop. */
   public static Application start(AppConfig config, Consumer<String> progress) {
+    return start(config, progress, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(AppConfig, Consumer)}, with the clock that decides which day it is for
+   * membership dates (a test or the demo passes the simulator's clock, so that a cancellation date
+   * passes when the simulated Cobot says it does).
+   */
+  public static Application start(AppConfig config, Consumer<String> progress, Clock clock) {
     new DatabaseBootstrap(config.database(), config.databaseWaitSeconds(), progress).prepare();
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,10 +67,15 @@ public final class Application {
         .using(vertx)
         .build();
     Templates templates = new Templates();
+    SpaceRepository spaces = new SpaceRepository(pool);
+    MemberRepository members = new MemberRepository(pool);
+    Sessions sessions = new Sessions(pool);
+    CobotClient cobot = new CobotClient(vertx, config, registry, CobotClient.DEFAULT_TIMEOUT);
+    ChatNode chat = new ChatNode(vertx, pool, registry, new LocalChatBus(vertx));
+    Sync sync = new Sync(config, vertx, pool, spaces, members, sessions, chat.membership(), cobot, clock, registry);
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
         new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
-        new SpaceRepository(pool), new MemberRepository(pool), new Sessions(pool), new Tickets(pool),
-        new ChatNode(vertx, pool, registry, new LocalChatBus(vertx)));
+        spaces, members, sessions, new Tickets(pool), chat, clock, cobot, sync);
     Application app = new Application(services);
     try {
       app.deploy().await();
@@ -73,7 +90,8 @@ public final class Application {
 
   private Future<?> deploy() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return services.vertx().deployVerticle(() -> new HttpVerticle(services), new DeploymentOptions().setInstances(instances));
+    return services.vertx().deployVerticle(() -> new HttpVerticle(services), new DeploymentOptions().setInstances(instances))
+        .compose(id -> services.sync().deploy(services.vertx()));
   }
 
   public Services services() {

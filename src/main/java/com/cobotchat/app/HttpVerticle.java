@@ -4,6 +4,8 @@ import com.cobotchat.chat.ChatHub;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
+import com.cobotchat.sync.Sync;
+import com.cobotchat.sync.WebhookReceiver;
 import com.cobotchat.web.Health;
 import com.cobotchat.web.Pages;
 import io.vertx.core.Future;
@@ -44,11 +46,18 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/embed").handler(signIn.pages()::embed);
-    router.get(MemberSignIn.CALLBACK_PATH).handler(signIn.pages()::callback);
+    Sync sync = services.sync();
+    router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+
+    router.get("/install").handler(sync.installFlow()::start);
+    router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
+    router.get("/api/admin/sync").handler(sync.admin()::status);
+    router.post("/api/admin/sync/reconcile").handler(sync.admin()::reconcile);
+    router.post("/api/admin/uninstall").handler(sync.admin()::uninstall);
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);

@@ -183,7 +183,15 @@ public final class RoomMembership {
    * longer match (all of them when the member may not chat). Manual memberships stay.
    */
   public Future<Changes> applyRules(long memberId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(RULE_ROOMS_OF_MEMBER).execute(Tuple.of(memberId))
+    return pool.withTransaction(conn -> applyRules(conn, memberId));
+  }
+
+  /**
+   * {@link #applyRules(long)} inside the caller's transaction (the membership sync changes the member
+   * row and the rooms together); events and access changes are published when it commits.
+   */
+  public Future<Changes> applyRules(SqlConnection conn, long memberId) {
+    return conn.preparedQuery(RULE_ROOMS_OF_MEMBER).execute(Tuple.of(memberId))
         .compose(target -> conn.preparedQuery(ROOMS_OF_MEMBER).execute(Tuple.of(memberId, false)).compose(current -> {
           Set<Long> want = new TreeSet<>();
           target.forEach(r -> want.add(r.getLong(0)));
@@ -197,7 +205,7 @@ public final class RoomMembership {
             }
           });
           return apply(conn, changes, memberId);
-        }))).map(applied -> changesOf(memberId, applied));
+        })).map(applied -> changesOf(memberId, applied));
   }
 
   /**
@@ -206,14 +214,23 @@ public final class RoomMembership {
    * every node is closed with {@value #LOST_SPACE}. Revoking sessions is the caller's part.
    */
   public Future<Changes> removeFromSpace(long memberId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(ROOMS_OF_MEMBER).execute(Tuple.of(memberId, true))
-            .compose(current -> {
-              List<Change> changes = new ArrayList<>();
-              current.forEach(r -> changes.add(Change.leave(r.getLong("room_id"), memberId, false)));
-              return apply(conn, changes, memberId);
-            }))
-        .map(applied -> changesOf(memberId, applied))
+    return pool.withTransaction(conn -> removeFromSpace(conn, memberId))
         .onSuccess(changes -> closeMember(memberId, LOST_SPACE));
+  }
+
+  /**
+   * The room part of {@link #removeFromSpace(long)} inside the caller's transaction: leaves every
+   * room, events and {@code room_removed} published when it commits. Closing the member's sockets
+   * ({@link #closeMember}) is the caller's part, after the commit.
+   */
+  public Future<Changes> removeFromSpace(SqlConnection conn, long memberId) {
+    return conn.preparedQuery(ROOMS_OF_MEMBER).execute(Tuple.of(memberId, true))
+        .compose(current -> {
+          List<Change> changes = new ArrayList<>();
+          current.forEach(r -> changes.add(Change.leave(r.getLong("room_id"), memberId, false)));
+          return apply(conn, changes, memberId);
+        })
+        .map(applied -> changesOf(memberId, applied));
   }
 
   /** Closes every live socket of the member, on every node, with this close code (e.g. 4401 or 4403). */

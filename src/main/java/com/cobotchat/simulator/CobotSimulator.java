@@ -318,6 +318,39 @@ public final class CobotSimulator {
     return state.today();
   }
 
+  /**
+   * A clock that follows the simulator's (moved by {@link #advanceClock}); give it to the service's
+   * node so that "today" agrees with the simulated Cobot.
+   */
+  public java.time.Clock clock() {
+    return new SimClock(state, java.time.ZoneOffset.UTC);
+  }
+
+  private static final class SimClock extends java.time.Clock {
+    private final SimState state;
+    private final java.time.ZoneId zone;
+
+    SimClock(SimState state, java.time.ZoneId zone) {
+      this.state = state;
+      this.zone = zone;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return zone;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId newZone) {
+      return new SimClock(state, newZone);
+    }
+
+    @Override
+    public Instant instant() {
+      return state.now();
+    }
+  }
+
   // ---- control: OAuth without a browser
 
   /** Signs a user in to the simulated Cobot; send the result as cookie {@link #LOGIN_COOKIE}. */

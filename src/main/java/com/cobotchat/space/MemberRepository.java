@@ -51,6 +51,18 @@ public final class MemberRepository {
       ON CONFLICT (space_id, cobot_user_id) DO UPDATE SET admin = true, updated_at = now()
       RETURNING """ + " " + COLUMNS;
 
+  /** The row {@link #UPSERT_MEMBERSHIP} would update, locked for the caller's transaction. */
+  private static final String FOR_SYNC = "SELECT " + COLUMNS + """
+       FROM members
+      WHERE space_id = $1 AND (membership_id = $2 OR ($3::text IS NOT NULL AND cobot_user_id = $3))
+      ORDER BY (membership_id = $2) DESC NULLS LAST
+      LIMIT 1
+      FOR UPDATE""";
+  private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE";
+  private static final String DUE_FOR_REMOVAL = "SELECT " + COLUMNS + """
+       FROM members WHERE status = 'active' AND canceled_to < $1 AND ($2::bigint IS NULL OR space_id = $2)
+      ORDER BY id LIMIT 500""";
+
   private static final String SET_ADMIN = "UPDATE members SET admin = $3, updated_at = now() WHERE space_id = $1 AND cobot_user_id = $2";
   private static final String SET_STATUS = "UPDATE members SET status = $2, updated_at = now() WHERE id = $1";
   private static final String SET_PROFILE = "UPDATE members SET profile = $2, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
@@ -94,6 +106,21 @@ public final class MemberRepository {
   public Future<Member> ensureAdmin(SqlClient client, long spaceId, String cobotUserId, String name) {
     return client.preparedQuery(ENSURE_ADMIN).execute(Tuple.of(spaceId, cobotUserId, name))
         .map(rows -> map(rows.iterator().next()));
+  }
+
+  /** Inside a transaction: the member a Cobot snapshot of this membership (and user) applies to, locked. */
+  public Future<Optional<Member>> findForSync(SqlClient tx, long spaceId, String membershipId, String cobotUserId) {
+    return one(tx, FOR_SYNC, Tuple.of(spaceId, membershipId, cobotUserId));
+  }
+
+  public Future<Optional<Member>> findByIdForUpdate(SqlClient tx, long id) {
+    return one(tx, BY_ID_FOR_UPDATE, Tuple.of(id));
+  }
+
+  /** Active members whose last day ({@code canceled_to}) is before {@code today}; all spaces when {@code spaceId} is null. */
+  public Future<List<Member>> dueForRemoval(LocalDate today, Long spaceId) {
+    return pool.preparedQuery(DUE_FOR_REMOVAL).execute(Tuple.of(today, spaceId))
+        .map(rows -> { var out = new java.util.ArrayList<Member>(); rows.forEach(r -> out.add(map(r))); return out; });
   }
 
   public Future<Void> setAdmin(SqlClient client, long spaceId, String cobotUserId, boolean admin) {

@@ -26,6 +26,36 @@ public final class SpaceRepository {
             custom_domain = COALESCE(EXCLUDED.custom_domain, spaces.custom_domain)
       RETURNING """ + " " + COLUMNS;
 
+  private static final String SYNC_COLUMNS = COLUMNS + """
+      , space_token, webhook_secret, nav_link_url, nav_link_user_url, installed_at, uninstalled_at IS NOT NULL AS uninstalled,
+      last_webhook_at, last_reconcile_at, last_sync_error""";
+  private static final String SYNC_BY_ID = "SELECT " + SYNC_COLUMNS + " FROM spaces WHERE id = $1";
+  private static final String SYNC_BY_SECRET = "SELECT " + SYNC_COLUMNS + " FROM spaces WHERE webhook_secret = $1";
+  private static final String STORE_TOKEN = "UPDATE spaces SET space_token = $2 WHERE id = $1";
+  private static final String SET_NAV_LINK = "UPDATE spaces SET nav_link_url = $2, nav_link_user_url = $3 WHERE id = $1";
+  private static final String MARK_INSTALLED = """
+      UPDATE spaces SET installed_at = CASE WHEN uninstalled_at IS NULL THEN COALESCE(installed_at, now()) ELSE now() END,
+                        uninstalled_at = NULL, last_sync_error = NULL
+       WHERE id = $1""";
+  private static final String MARK_UNINSTALLED = """
+      UPDATE spaces SET uninstalled_at = now(), space_token = NULL, nav_link_url = NULL, nav_link_user_url = NULL
+       WHERE id = $1""";
+  private static final String RECORD_WEBHOOK = "UPDATE spaces SET last_webhook_at = now() WHERE id = $1";
+  private static final String RECORD_RECONCILE = "UPDATE spaces SET last_reconcile_at = now(), last_sync_error = $2 WHERE id = $1";
+  private static final String RECORD_ERROR = "UPDATE spaces SET last_sync_error = $2 WHERE id = $1";
+  private static final String DUE_FOR_RECONCILE = """
+      SELECT id FROM spaces
+       WHERE installed_at IS NOT NULL AND uninstalled_at IS NULL AND space_token IS NOT NULL
+         AND (last_reconcile_at IS NULL OR last_reconcile_at < now() - make_interval(secs => $1))
+         AND (sync_lease_until IS NULL OR sync_lease_until < now())
+       ORDER BY last_reconcile_at NULLS FIRST, id""";
+  private static final String TRY_LEASE = """
+      UPDATE spaces SET sync_lease_owner = $2, sync_lease_until = now() + make_interval(secs => $3)
+       WHERE id = $1 AND (sync_lease_until IS NULL OR sync_lease_until < now() OR sync_lease_owner = $2)
+      RETURNING id""";
+  private static final String RELEASE_LEASE = """
+      UPDATE spaces SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = $1 AND sync_lease_owner = $2""";
+
   private final Pool pool;
 
   public SpaceRepository(Pool pool) {
@@ -58,9 +88,79 @@ public final class SpaceRepository {
         .map(rows -> map(rows.iterator().next()));
   }
 
+  /** The install and sync state of a space, for the installer, the worker and the admin view. */
+  public Future<Optional<SpaceSync>> syncState(long id) {
+    return pool.preparedQuery(SYNC_BY_ID).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(mapSync(rows.iterator().next())));
+  }
+
+  /** The space a webhook callback path belongs to, installed or not. */
+  public Future<Optional<SpaceSync>> syncStateBySecret(String webhookSecret) {
+    return pool.preparedQuery(SYNC_BY_SECRET).execute(Tuple.of(webhookSecret))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(mapSync(rows.iterator().next())));
+  }
+
+  /** Stores the sealed Cobot space token. */
+  public Future<Void> storeToken(SqlClient client, long id, byte[] sealedToken) {
+    return client.preparedQuery(STORE_TOKEN).execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(sealedToken))).mapEmpty();
+  }
+
+  public Future<Void> setNavLink(SqlClient client, long id, String url, String userUrl) {
+    return client.preparedQuery(SET_NAV_LINK).execute(Tuple.of(id, url, userUrl)).mapEmpty();
+  }
+
+  /** Installed from now on (again, after an uninstall); keeps the first install time while installed. */
+  public Future<Void> markInstalled(SqlClient client, long id) {
+    return client.preparedQuery(MARK_INSTALLED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Uninstalled: forgets the token and the link; the webhook secret stays so late deliveries get 410. */
+  public Future<Void> markUninstalled(SqlClient client, long id) {
+    return client.preparedQuery(MARK_UNINSTALLED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  public Future<Void> recordWebhook(long id) {
+    return pool.preparedQuery(RECORD_WEBHOOK).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** A finished reconciliation; {@code error} null when it succeeded. */
+  public Future<Void> recordReconcile(long id, String error) {
+    return pool.preparedQuery(RECORD_RECONCILE).execute(Tuple.of(id, error)).mapEmpty();
+  }
+
+  public Future<Void> recordSyncError(long id, String error) {
+    return pool.preparedQuery(RECORD_ERROR).execute(Tuple.of(id, error)).mapEmpty();
+  }
+
+  /** Installed spaces not reconciled for {@code intervalSeconds} and not leased by anyone. */
+  public Future<java.util.List<Long>> dueForReconcile(long intervalSeconds) {
+    return pool.preparedQuery(DUE_FOR_RECONCILE).execute(Tuple.of((double) intervalSeconds))
+        .map(rows -> { var out = new java.util.ArrayList<Long>(); rows.forEach(r -> out.add(r.getLong(0))); return out; });
+  }
+
+  /**
+   * Takes (or renews, for the same owner) the space's sync lease: one install or reconciliation of a
+   * space at a time across all nodes. False when someone else holds it.
+   */
+  public Future<Boolean> tryLease(long id, String owner, long seconds) {
+    return pool.preparedQuery(TRY_LEASE).execute(Tuple.of(id, owner, (double) seconds)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Void> releaseLease(long id, String owner) {
+    return pool.preparedQuery(RELEASE_LEASE).execute(Tuple.of(id, owner)).mapEmpty();
+  }
+
   private static Future<Optional<Space>> one(SqlClient client, String sql, Tuple args) {
     return client.preparedQuery(sql).execute(args)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+  }
+
+  static SpaceSync mapSync(Row r) {
+    io.vertx.core.buffer.Buffer token = r.getBuffer("space_token");
+    return new SpaceSync(map(r), token == null ? null : token.getBytes(), r.getString("webhook_secret"),
+        r.getString("nav_link_url"), r.getString("nav_link_user_url"), r.getOffsetDateTime("installed_at"),
+        r.getBoolean("uninstalled"), r.getOffsetDateTime("last_webhook_at"), r.getOffsetDateTime("last_reconcile_at"),
+        r.getString("last_sync_error"));
   }
 
   static Space map(Row r) {
