@@ -2,6 +2,9 @@ package com.cobotchat.app;
 
 import com.cobotchat.chat.ChatHub;
 import com.cobotchat.cobot.CobotClient;
+import com.cobotchat.space.DirectoryApi;
+import com.cobotchat.sso.ApiAuth;
+import com.cobotchat.sso.Csrf;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
 import com.cobotchat.sync.Sync;
@@ -50,14 +53,19 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
+    ApiAuth api = new ApiAuth(signIn.authenticator(), new Csrf(services.config().secret(), services.config().publicOrigin()));
+    DirectoryApi directory = new DirectoryApi(services.members());
+    router.get("/api/members").handler(api::require).handler(directory::list);
+    router.put("/api/me/profile").handler(BodyHandler.create(false).setBodyLimit(8192)).handler(api::require)
+        .handler(directory::saveProfile);
     router.get("/ws").handler(chat::accept);
     router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     router.get("/install").handler(sync.installFlow()::start);
     router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
-    router.get("/api/admin/sync").handler(sync.admin()::status);
-    router.post("/api/admin/sync/reconcile").handler(sync.admin()::reconcile);
-    router.post("/api/admin/uninstall").handler(sync.admin()::uninstall);
+    router.get("/api/admin/sync").handler(api::attach).handler(sync.admin()::status);
+    router.post("/api/admin/sync/reconcile").handler(api::attach).handler(sync.admin()::reconcile);
+    router.post("/api/admin/uninstall").handler(api::attach).handler(sync.admin()::uninstall);
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);

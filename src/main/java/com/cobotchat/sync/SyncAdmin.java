@@ -13,7 +13,7 @@ import java.time.OffsetDateTime;
 
 /**
  * The sync's admin API, for the admin view (space admins only, authenticated by the page token in
- * {@code Authorization: Bearer}):
+ * {@code Authorization: Bearer}, or the chat page's page token or cookie as {@code ApiAuth.attach} accepts them):
  * {@code GET /api/admin/sync} (state of the space's sync), {@code POST /api/admin/sync/reconcile}
  * (reconcile now; 409 while one runs) and {@code POST /api/admin/uninstall}.
  */
@@ -66,6 +66,12 @@ public final class SyncAdmin {
   }
 
   private Future<Member> admin(RoutingContext ctx) {
+    var signed = com.cobotchat.sso.ApiAuth.signed(ctx);
+    if (signed.isPresent()) {
+      Member m = signed.get().member();
+      return m.admin() ? Future.succeededFuture(m)
+          : Future.failedFuture(new HttpProblem(403, "Only admins of the space can do this."));
+    }
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     return sessions.memberOf(token).compose(id -> id.isEmpty()

@@ -22,6 +22,28 @@ package com.cobotchat.web;
 public record ChatPage(String lang, String spaceName, String subdomain, long memberId, String memberName, boolean admin,
                        String pageToken, String csrfToken, String wsUrl, String embedUrl, String reauthUrl,
                        String hintsQuery) {
+
+  /** The page's language: {@code lang} when the page speaks it, else English. */
+  public String language() {
+    return I18n.language(lang);
+  }
+
+  /** The page's strings. */
+  public I18n.Messages t() {
+    return I18n.messages(lang);
+  }
+
+  /** The member's initials, for the avatar fallback. */
+  public String initials() {
+    StringBuilder out = new StringBuilder();
+    for (String part : memberName == null ? new String[0] : memberName.trim().split("\\s+")) {
+      if (!part.isEmpty() && out.length() < 2) {
+        out.appendCodePoint(Character.toUpperCase(part.codePointAt(0)));
+      }
+    }
+    return out.isEmpty() ? "?" : out.toString();
+  }
+
   @Override
   public String toString() {
     return "ChatPage[member=" + memberId + ", space=" + subdomain + "]";
