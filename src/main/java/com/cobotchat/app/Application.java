@@ -37,22 +37,37 @@ public final class Application {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
 
   private final Services services;
+  private final DemoMode demo;
 
-  private Application(Services services) {
+  private Application(Services services, DemoMode demo) {
     this.services = services;
+    this.demo = demo;
   }
 
   /** Starts a node; blocks until it serves. Call from a plain thread (main or a test), not an event loop. */
   public static Application start(AppConfig config, Consumer<String> progress) {
-    return start(config, progress, Clock.systemUTC());
+    return start(config, progress, DemoMode.defaultPort(config), null);
   }
 
   /**
    * As {@link #start(AppConfig, Consumer)}, with the clock that decides which day it is for
-   * membership dates (a test or the demo passes the simulator's clock, so that a cancellation date
-   * passes when the simulated Cobot says it does).
+   * membership dates (a test passes the simulator's clock, so that a cancellation date passes when
+   * the simulated Cobot says it does).
    */
   public static Application start(AppConfig config, Consumer<String> progress, Clock clock) {
+    return start(config, progress, DemoMode.defaultPort(config), clock);
+  }
+
+  /**
+   * Starts a node; in demo mode the Cobot simulator listens on {@code demoCobotPort} (0 = any) and
+   * the configuration is pointed at it, and once the node serves the chat is installed into the demo space.
+   */
+  public static Application start(AppConfig requested, Consumer<String> progress, int demoCobotPort) {
+    return start(requested, progress, demoCobotPort, null);
+  }
+
+  private static Application start(AppConfig requested, Consumer<String> progress, int demoCobotPort, Clock fixedClock) {
+    AppConfig config = requested;
     new DatabaseBootstrap(config.database(), config.databaseWaitSeconds(), progress).prepare();
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -61,6 +76,17 @@ public final class Application {
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    DemoMode demo = null;
+    if (config.demo()) {
+      try {
+        demo = DemoMode.start(vertx, config, demoCobotPort);
+      } catch (RuntimeException e) {
+        vertx.close().await();
+        throw e;
+      }
+      config = demo.configure(config);
+      progress.accept("demo: Cobot simulator on " + demo.simulator().siteUrl());
+    }
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(8).setName("cobot-chat").setConnectionTimeout(3).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
         .connectingTo(config.database().connectOptions())
@@ -72,11 +98,12 @@ public final class Application {
     Sessions sessions = new Sessions(pool);
     CobotClient cobot = new CobotClient(vertx, config, registry, CobotClient.DEFAULT_TIMEOUT);
     ChatNode chat = new ChatNode(vertx, pool, registry, new LocalChatBus(vertx));
+    Clock clock = fixedClock != null ? fixedClock : demo != null ? demo.simulator().clock() : Clock.systemUTC();
     Sync sync = new Sync(config, vertx, pool, spaces, members, sessions, chat.membership(), cobot, clock, registry);
     Services services = new Services(config, vertx, pool, registry, templates, new Errors(templates),
         new SecurityHeaders(config.frameAncestors(), config.publicOrigin()),
         spaces, members, sessions, new Tickets(pool), chat, clock, cobot, sync);
-    Application app = new Application(services);
+    Application app = new Application(services, demo);
     try {
       app.deploy().await();
     } catch (RuntimeException e) {
@@ -85,6 +112,9 @@ public final class Application {
     }
     log.atInfo().addKeyValue("port", config.port()).addKeyValue("publicUrl", config.publicUrl())
         .log("cobot-chat is serving");
+    if (demo != null) {
+      progress.accept("demo: installing the chat into the demo space: " + demo.installService().detail());
+    }
     return app;
   }
 
@@ -96,6 +126,11 @@ public final class Application {
 
   public Services services() {
     return services;
+  }
+
+  /** Demo mode's simulator and seeded space, when {@code DEMO=true}. */
+  public java.util.Optional<DemoMode> demo() {
+    return java.util.Optional.ofNullable(demo);
   }
 
   /** Graceful stop: stop accepting, close sockets with "going away", finish in-flight work, close the pool. */

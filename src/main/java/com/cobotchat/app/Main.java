@@ -21,9 +21,15 @@ public final class Main {
       return;
     }
     try {
-      Application app = Application.start(config, Main::progress);
+      long started = System.nanoTime();
+      int demoPort = config.demo() ? DemoMode.portFromEnv(System.getenv(), config) : 0;
+      Application app = Application.start(config, Main::progress, demoPort);
       Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "shutdown"));
       System.out.println("cobot-chat ready on " + config.publicUrl());
+      app.demo().ifPresent(demo -> System.out.printf("cobot-chat demo ready after %.1f s. Open %s%n",
+          (System.nanoTime() - started) / 1e9, demo.hostPageUrl()));
+    } catch (ConfigException e) {
+      fail("configuration error: " + e.getMessage(), 2);
     } catch (DatabaseBootstrap.StartupException e) {
       fail("cannot start: " + e.getMessage(), 3);
     } catch (RuntimeException e) {

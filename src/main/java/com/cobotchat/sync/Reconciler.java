@@ -161,21 +161,19 @@ public final class Reconciler {
       String subdomain = state.space().subdomain();
       return subscriptions.ensure(subdomain, token, state.webhookSecret())
           .compose(repaired -> importMembers(spaceId, subdomain, token)
-              .map(r -> new Report(r.listed(), r.changed(), r.refetched(), r.ended(), repaired)));
+              .map(r -> new Report(r.listed(), r.changed(), r.refetched(), r.ended(), repaired)))
+          .compose(report -> spaces.recordReconcile(spaceId, null).map(report), err -> {
+            Counter.builder("sync_reconciliations").tag("outcome", "failed").register(registry).increment();
+            log.atWarn().addKeyValue("space", spaceId).addKeyValue("error", err.getMessage()).log("sync: reconciliation failed");
+            return spaces.recordReconcile(spaceId, Inbox.truncate("reconciliation failed: " + err.getMessage()))
+                .transform(v -> Future.failedFuture(err));
+          });
     }).onSuccess(report -> {
       Counter.builder("sync_reconciliations").tag("outcome", "ok").register(registry).increment();
       log.atInfo().addKeyValue("space", spaceId).addKeyValue("listed", report.listed())
           .addKeyValue("changed", report.changed()).addKeyValue("refetched", report.refetched())
           .addKeyValue("ended", report.ended()).addKeyValue("subscriptionsRepaired", report.subscriptionsRepaired())
           .log("sync: space reconciled");
-      spaces.recordReconcile(spaceId, null);
-    }).onFailure(err -> {
-      if (err instanceof HttpProblem) {
-        return;
-      }
-      Counter.builder("sync_reconciliations").tag("outcome", "failed").register(registry).increment();
-      log.atWarn().addKeyValue("space", spaceId).addKeyValue("error", err.getMessage()).log("sync: reconciliation failed");
-      spaces.recordReconcile(spaceId, Inbox.truncate("reconciliation failed: " + err.getMessage()));
     });
   }
 

@@ -75,6 +75,11 @@ final class SyncWorld implements AutoCloseable {
     app = Application.start(config(), l -> { }, sim.clock());
   }
 
+  /** The node's environment, e.g. for a node in a child process. */
+  Map<String, String> env() {
+    return Map.copyOf(env);
+  }
+
   AppConfig config() {
     return AppConfig.fromEnv(env);
   }
