@@ -23,7 +23,6 @@
 
   var session = new CC.Session();
   var embedUrl = root.getAttribute('data-embed-url');
-  var reauthUrl = root.getAttribute('data-reauth-url');
   var isAdmin = root.getAttribute('data-admin') === 'true';
 
   var dom = {
@@ -46,7 +45,8 @@
     navToggle: byId('nav-toggle'),
     navBadge: byId('nav-toggle-badge'),
     ended: byId('ended'),
-    fallback: byId('chat-fallback')
+    fallback: byId('chat-fallback'),
+    signedOut: byId('chat-signed-out')
   };
 
   var app = {
@@ -549,16 +549,13 @@
     dom.retry.hidden = true;
   }
 
+  /** The session has ended: offer "Sign in again" (a popup, see signin.js) and a new tab; never navigate by ourselves. */
   function onSignedOut() {
+    conn.stop();
     setComposerEnabled(false);
-    if (reauthUrl) {
-      root.setAttribute('data-state', 'reauth');
-      dom.connText.textContent = t('conn.reauth');
-      location.replace(reauthUrl);
-    } else {
-      root.setAttribute('data-state', 'failed');
-      dom.fallback.hidden = false;
-    }
+    root.setAttribute('data-state', 'signed-out');
+    dom.retry.hidden = true;
+    dom.signedOut.hidden = false;
   }
 
   function onFailed() {

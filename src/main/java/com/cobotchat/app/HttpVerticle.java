@@ -1,7 +1,6 @@
 package com.cobotchat.app;
 
 import com.cobotchat.chat.ChatHub;
-import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.DirectoryApi;
 import com.cobotchat.sso.ApiAuth;
 import com.cobotchat.sso.Csrf;
@@ -26,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
-  private CobotClient cobot;
   private ChatHub chat;
 
   public HttpVerticle(Services services) {
@@ -37,8 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Health health = new Health(services.pool());
     Pages pages = new Pages(services.templates());
-    cobot = new CobotClient(vertx, services.config(), services.registry(), CobotClient.DEFAULT_TIMEOUT);
-    SignIn signIn = SignIn.create(services, cobot);
+    SignIn signIn = SignIn.create(services, services.cobot());
     chat = new ChatHub(services, vertx);
 
     Router router = Router.router(vertx);
@@ -51,6 +48,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/embed").handler(signIn.pages()::embed);
     Sync sync = services.sync();
     router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
+    router.get("/auth/popup").handler(signIn.pages()::popup);
+    router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
     ApiAuth api = new ApiAuth(signIn.authenticator(), new Csrf(services.config().secret(), services.config().publicOrigin()));
@@ -82,12 +81,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> sockets = chat == null ? Future.succeededFuture() : chat.stop();
-    return sockets
-        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS))
-        .onComplete(v -> {
-          if (cobot != null) {
-            cobot.close();
-          }
-        });
+    return sockets.eventually(() -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS));
   }
 }

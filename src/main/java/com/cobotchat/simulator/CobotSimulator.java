@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory Cobot for tests and demo mode: OAuth2, API 1 (user, spaces, access tokens,
@@ -41,7 +40,7 @@ public final class CobotSimulator {
   private final SimState state;
   private final WebhookDispatcher webhooks;
   private final RateLimiter limiter = new RateLimiter();
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final BoundedLog<RecordedRequest> requests = new BoundedLog<>(10_000);
   private volatile boolean down;
   private volatile Duration responseDelay = Duration.ZERO;
   private volatile String installHint;
@@ -424,7 +423,7 @@ public final class CobotSimulator {
 
   /** API, OAuth and page requests received so far (control API excluded). */
   public List<RecordedRequest> requestLog() {
-    return List.copyOf(requests);
+    return requests.snapshot();
   }
 
   public void clearRequestLog() {

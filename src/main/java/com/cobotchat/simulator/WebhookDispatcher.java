@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Delivers webhooks the way Cobot does: POST the JSON body to each active subscription of the
@@ -31,7 +30,7 @@ final class WebhookDispatcher implements SimState.EventSink {
   private final Vertx vertx;
   private final SimulatorOptions options;
   private final WebClient client;
-  private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  private final BoundedLog<Delivery> deliveries = new BoundedLog<>(10_000);
   private final Set<Long> timers = ConcurrentHashMap.newKeySet();
   private final List<Job> held = new ArrayList<>();
   private SimState state;
@@ -74,7 +73,7 @@ final class WebhookDispatcher implements SimState.EventSink {
   }
 
   List<Delivery> deliveries() {
-    return List.copyOf(deliveries);
+    return deliveries.snapshot();
   }
 
   synchronized int held() {

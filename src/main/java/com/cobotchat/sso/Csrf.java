@@ -31,6 +31,18 @@ public final class Csrf {
     return token != null && keys.verify("csrf|" + sessionHash, token);
   }
 
+  /**
+   * The whole check for a state-changing request of a signed-in page: it comes from our origin and
+   * carries the session's token in the {@value #HEADER} header or the {@value #FIELD} form field.
+   */
+  public boolean verify(RoutingContext ctx, String sessionHash) {
+    String token = ctx.request().getHeader(HEADER);
+    if (token == null) {
+      token = ctx.request().getFormAttribute(FIELD);
+    }
+    return fromOwnOrigin(ctx) && tokenMatches(sessionHash, token);
+  }
+
   /** Whether a browser says the request comes from one of our own pages. */
   public boolean fromOwnOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");

@@ -41,7 +41,7 @@ public final class Logout {
     Future<Optional<Authenticator.Signed>> who = pageToken != null && !pageToken.isEmpty()
         ? auth.byPageToken(pageToken) : auth.byCookie(ctx);
     who.compose(signed -> {
-      if (signed.isPresent() && !csrf.tokenMatches(signed.get().sessionHash(), ctx.request().getFormAttribute(Csrf.FIELD))) {
+      if (signed.isPresent() && !csrf.verify(ctx, signed.get().sessionHash())) {
         return Future.failedFuture(new HttpProblem(403, "The sign-out form was not valid. Reload the page and try again."));
       }
       Future<Void> revoked = signed.isPresent()

@@ -24,13 +24,13 @@ public final class OAuthStates {
   private static final String CREATE = """
       WITH purged AS (DELETE FROM oauth_states WHERE expires_at < now() - interval '1 hour')
       INSERT INTO oauth_states (nonce, purpose, subdomain, expected_user_id, pkce_verifier, return_to, explicit_sign_in,
-                                expires_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))""";
+                                popup, expires_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))""";
   private static final String CONSUME = """
       UPDATE oauth_states SET consumed_at = now()
        WHERE nonce = $1 AND purpose = $2 AND consumed_at IS NULL AND expires_at > now()
-      RETURNING subdomain, expected_user_id, pkce_verifier, return_to, explicit_sign_in""";
-  private static final String WHY = "SELECT consumed_at IS NOT NULL AS consumed, return_to FROM oauth_states WHERE nonce = $1";
+      RETURNING subdomain, expected_user_id, pkce_verifier, return_to, explicit_sign_in, popup""";
+  private static final String WHY = "SELECT consumed_at IS NOT NULL AS consumed, return_to, popup FROM oauth_states WHERE nonce = $1";
 
   /** What a round trip is for; the install flow (issue 6) uses {@code INSTALL}. */
   public enum Purpose {
@@ -57,7 +57,7 @@ public final class OAuthStates {
    * {@code attempt} and the hints for a retry link are set (the hints are never identity).
    */
   public record Checked(Verdict verdict, int attempt, String subdomain, String expectedUserId, String verifier,
-                        String returnTo, boolean explicit) {
+                        String returnTo, boolean explicit, boolean popup) {
     public boolean valid() {
       return verdict == Verdict.VALID;
     }
@@ -79,10 +79,11 @@ public final class OAuthStates {
   /**
    * Records a round trip and returns the state to send. {@code returnTo} is whatever the callback
    * needs to continue (the member flow keeps the embed hints there); {@code explicit} says the person
-   * asked for it (a click) rather than a page load starting it.
+   * asked for it (a click) rather than a page load starting it; {@code popup} that it runs in a
+   * popup window whose result goes back to the iFrame.
    */
   public Future<Started> start(Purpose purpose, String subdomain, String expectedUserId, int attempt, String returnTo,
-                               boolean explicit) {
+                               boolean explicit, boolean popup) {
     if (!SUBDOMAIN.matcher(subdomain).matches() || attempt < 1 || attempt > 9) {
       throw new IllegalArgumentException("bad subdomain or attempt");
     }
@@ -91,7 +92,7 @@ public final class OAuthStates {
     String state = nonce + "." + attempt + "." + subdomain + "." + keys.sign(signed(purpose, nonce, attempt, subdomain));
     return pool.preparedQuery(CREATE)
         .execute(Tuple.from(new Object[] {nonce, purpose.db(), subdomain, expectedUserId, verifier, returnTo,
-            explicit, (double) LIFETIME.toSeconds()}))
+            explicit, popup, (double) LIFETIME.toSeconds()}))
         .map(rows -> new Started(state, CobotClient.pkceChallenge(verifier)));
   }
 
@@ -99,28 +100,28 @@ public final class OAuthStates {
   public Future<Checked> consume(Purpose purpose, String state) {
     String[] parts = state == null || state.length() > 300 ? new String[0] : state.split("\\.", -1);
     if (parts.length != 4 || !parts[1].matches("[1-9]")) {
-      return Future.succeededFuture(new Checked(Verdict.FORGED, 0, hintSubdomain(parts), null, null, null, false));
+      return Future.succeededFuture(new Checked(Verdict.FORGED, 0, hintSubdomain(parts), null, null, null, false, false));
     }
     String nonce = parts[0];
     int attempt = Integer.parseInt(parts[1]);
     String subdomain = parts[2];
     if (!SUBDOMAIN.matcher(subdomain).matches() || !keys.verify(signed(purpose, nonce, attempt, subdomain), parts[3])) {
-      return Future.succeededFuture(new Checked(Verdict.FORGED, attempt, hintSubdomain(parts), null, null, null, false));
+      return Future.succeededFuture(new Checked(Verdict.FORGED, attempt, hintSubdomain(parts), null, null, null, false, false));
     }
     return pool.preparedQuery(CONSUME).execute(Tuple.of(nonce, purpose.db())).compose(rows -> {
       if (rows.size() == 1) {
         Row r = rows.iterator().next();
         return Future.succeededFuture(new Checked(Verdict.VALID, attempt, r.getString("subdomain"),
             r.getString("expected_user_id"), r.getString("pkce_verifier"), r.getString("return_to"),
-            r.getBoolean("explicit_sign_in")));
+            r.getBoolean("explicit_sign_in"), r.getBoolean("popup")));
       }
       return pool.preparedQuery(WHY).execute(Tuple.of(nonce)).map(why -> {
         if (why.size() == 0) {
-          return new Checked(Verdict.EXPIRED, attempt, subdomain, null, null, null, false);
+          return new Checked(Verdict.EXPIRED, attempt, subdomain, null, null, null, false, false);
         }
         Row r = why.iterator().next();
         return new Checked(r.getBoolean("consumed") ? Verdict.REPLAYED : Verdict.EXPIRED, attempt, subdomain, null,
-            null, r.getString("return_to"), false);
+            null, r.getString("return_to"), false, r.getBoolean("popup"));
       });
     });
   }

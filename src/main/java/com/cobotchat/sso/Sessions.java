@@ -27,6 +27,8 @@ public final class Sessions {
         UPDATE sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL RETURNING 1
       ), tickets AS (
         DELETE FROM ws_tickets WHERE member_id = $1 RETURNING 1
+      ), handoffs AS (
+        DELETE FROM sign_in_handoffs WHERE member_id = $1 RETURNING 1
       )
       SELECT (SELECT count(*) FROM revoked) AS sessions, (SELECT count(*) FROM tickets) AS tickets""";
 
@@ -83,7 +85,7 @@ public final class Sessions {
   }
 
   /**
-   * Revokes every session and WebSocket ticket of a member at once. The database is shared by all
+   * Revokes every session, WebSocket ticket and sign-in handoff of a member at once. The database is shared by all
    * nodes, so every node refuses them from the moment this commits; closing live sockets is the
    * chat's part.
    */

@@ -7,9 +7,10 @@ import java.time.Clock;
 
 /**
  * The sign-in capability wired together for one verticle: the handlers {@code HttpVerticle} routes to,
- * and the {@link Authenticator} other capabilities use to find the member of a request.
+ * the {@link Authenticator} other capabilities use to find the member of a request (page token or
+ * cookie), and the {@link Csrf} check for their state-changing HTTP calls.
  */
-public record SignIn(MemberSignIn pages, TicketEndpoint tickets, Logout logout, Authenticator authenticator) {
+public record SignIn(MemberSignIn pages, TicketEndpoint tickets, Logout logout, Authenticator authenticator, Csrf csrf) {
 
   public static SignIn create(Services services, CobotClient cobot) {
     Clock clock = Clock.systemUTC();
@@ -21,8 +22,8 @@ public record SignIn(MemberSignIn pages, TicketEndpoint tickets, Logout logout, 
     Admission admission = new Admission(services.pool(), services.spaces(), services.members(), cobot, config.secret(),
         clock);
     MemberSignIn pages = new MemberSignIn(config, services.spaces(), services.members(), services.sessions(), states,
-        pageTokens, csrf, auth, admission, cobot, services.templates());
+        new Handoffs(services.pool()), pageTokens, csrf, auth, admission, cobot, services.templates());
     return new SignIn(pages, new TicketEndpoint(auth, services.tickets(), pageTokens, csrf),
-        new Logout(auth, services.sessions(), services.members(), csrf), auth);
+        new Logout(auth, services.sessions(), services.members(), csrf), auth, csrf);
   }
 }

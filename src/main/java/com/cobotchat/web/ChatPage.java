@@ -15,12 +15,11 @@ package com.cobotchat.web;
  * @param csrfToken     token for forms and state-changing calls of this page (field {@code csrf} / header {@code X-CSRF-Token})
  * @param wsUrl         absolute {@code ws(s)://…/ws} URL
  * @param embedUrl      {@code /embed?…} with the Cobot hints: where a reload of this page should go
- * @param reauthUrl     where the page goes once, automatically, when its session is no longer valid
- *                      (null when this page load already made its automatic round trip)
+ * @param signInUrl     the sign-in popup ({@code /auth/popup?…}) the page offers when its session has ended
  * @param hintsQuery    the Cobot hints as a query string (sent back by the logout form)
  */
 public record ChatPage(String lang, String spaceName, String subdomain, long memberId, String memberName, boolean admin,
-                       String pageToken, String csrfToken, String wsUrl, String embedUrl, String reauthUrl,
+                       String pageToken, String csrfToken, String wsUrl, String embedUrl, String signInUrl,
                        String hintsQuery) {
 
   /** The page's language: {@code lang} when the page speaks it, else English. */

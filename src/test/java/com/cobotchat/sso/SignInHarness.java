@@ -81,12 +81,30 @@ final class SignInHarness implements AutoCloseable {
     env.put("COBOT_SPACE_URL", sim.spaceUrlTemplate());
     env.put("COBOT_CLIENT_ID", CLIENT_ID);
     env.put("COBOT_CLIENT_SECRET", CLIENT_SECRET);
-    env.put("FRAME_ANCESTORS", "https://*.cobot.me http://localhost:" + sim.port());
+    env.put("FRAME_ANCESTORS", "https://*.cobot.me http://localhost:*");
     env.putAll(extraEnv);
     config = AppConfig.fromEnv(env);
     base = config.publicUrl();
     sim.registerClient(CLIENT_ID, CLIENT_SECRET, base + MemberSignIn.CALLBACK_PATH);
     app = Application.start(config, l -> { });
+  }
+
+  /**
+   * Adds a navigation link ("members" section) to the space in the simulator, as the install flow
+   * does, so the simulator's host page frames it; returns the host page URL that shows it.
+   */
+  String navigationLink(InstalledSpace space, String label, String iframeUrl) {
+    String token = sim.issueTokenFor(CLIENT_ID, space.admin().userId(), "navigation");
+    ISSUED.add(token);
+    CobotClient cobot = new CobotClient(vertx, config);
+    try {
+      cobot.createNavigationLink(space.sub(), token, "members", label, iframeUrl).await();
+    } finally {
+      cobot.close();
+    }
+    String id = sim.navigationLinks(space.sub()).stream().filter(l -> l.iframeUrl().equals(iframeUrl))
+        .reduce((a, b) -> b).orElseThrow().id();
+    return sim.hostPageUrl(space.sub()) + "?link=" + id;
   }
 
   /** Creates a space in the simulator and installs it in the service: a row with a sealed space token. */
