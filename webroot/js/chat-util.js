@@ -6,6 +6,9 @@
   var CC = window.CobotChat = window.CobotChat || {};
   var dictionary = {};
   var lang = document.documentElement.lang || 'en';
+  // Dates and times in the page's language, with the browser's regional format when it is a variant of it (en-GB, de-AT).
+  var browserLocale = navigator.language || '';
+  var dateLocale = browserLocale.toLowerCase().split('-')[0] === lang ? browserLocale : lang;
 
   // ---- i18n ----
 
@@ -152,7 +155,8 @@
     var fallback = CC.el('span', { className: 'avatar avatar-' + (size || 'm') + ' initials hue-' + hue(name), aria: { hidden: 'true' },
       text: CC.initials(name) });
     var url = person && person.avatarUrl;
-    if (!url || !/^https?:\/\//i.test(url)) {
+    // Pictures load over https (the page's CSP allows https: images); anything else gets the initials.
+    if (!url || !(/^https:\/\//i.test(url) || url.indexOf(location.origin + '/') === 0)) {
       return fallback;
     }
     var img = CC.el('img', { className: 'avatar avatar-' + (size || 'm'), src: url, alt: '', loading: 'lazy',
@@ -180,10 +184,10 @@
 
   function formats() {
     if (!timeFormat) {
-      timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
-      dayFormat = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long' });
-      dayYearFormat = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-      stampFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+      timeFormat = new Intl.DateTimeFormat(dateLocale, { hour: '2-digit', minute: '2-digit' });
+      dayFormat = new Intl.DateTimeFormat(dateLocale, { weekday: 'long', day: 'numeric', month: 'long' });
+      dayYearFormat = new Intl.DateTimeFormat(dateLocale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+      stampFormat = new Intl.DateTimeFormat(dateLocale, { dateStyle: 'medium', timeStyle: 'short' });
     }
   }
 

@@ -89,7 +89,9 @@ final class ChatWorld implements AutoCloseable {
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
         .setExecutablePath(Paths.get("/usr/bin/chromium"))
         .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            // The frame derives its height from the screen; the framed (out-of-process) renderer sees this, not emulation.
+            "--screen-info={1280x900}")));
     try (InputStream in = ChatWorld.class.getResourceAsStream("/axe/axe.min.js")) {
       axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -149,7 +151,7 @@ final class ChatWorld implements AutoCloseable {
   }
 
   ChatUi open(TestSpace space, SimMember who) {
-    return open(space, who, "en", 1100, 760);
+    return open(space, who, "en", 1100, 860);
   }
 
   String axeSource() {
@@ -273,6 +275,9 @@ final class ChatWorld implements AutoCloseable {
     }
 
     void screenshot(String name) {
+      page.mouse().move(0, 0);
+      chatFrame().evaluate("() => { if (document.activeElement) { document.activeElement.blur(); }"
+          + " document.querySelectorAll('.view-directory, .view-admin').forEach(v => { v.scrollTop = 0; }); }");
       page.locator("#app-frame").screenshot(new Locator.ScreenshotOptions().setPath(screenshotDir().resolve(name + ".png")));
     }
 
