@@ -3,10 +3,10 @@ package com.cobotchat.app;
 import com.cobotchat.chat.ChatHub;
 import com.cobotchat.space.DirectoryApi;
 import com.cobotchat.sso.ApiAuth;
-import com.cobotchat.sso.Csrf;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
 import com.cobotchat.sync.Sync;
+import com.cobotchat.sync.SyncAdmin;
 import com.cobotchat.sync.WebhookReceiver;
 import com.cobotchat.web.Health;
 import com.cobotchat.web.Pages;
@@ -35,8 +35,10 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Health health = new Health(services.pool());
     Pages pages = new Pages(services.templates());
-    SignIn signIn = SignIn.create(services, services.cobot());
     chat = new ChatHub(services, vertx);
+    SignIn signIn = SignIn.create(services, services.cobot());
+    Sync sync = services.sync();
+    SyncAdmin syncAdmin = sync.admin(signIn.authenticator(), signIn.csrf());
 
     Router router = Router.router(vertx);
     router.route().handler(services.securityHeaders()::handle);
@@ -45,26 +47,25 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/ws").handler(chat::accept);
     router.get("/embed").handler(signIn.pages()::embed);
-    Sync sync = services.sync();
+    // One redirect URI: install states go to the install, every other state on to the member sign-in.
     router.get(MemberSignIn.CALLBACK_PATH).handler(sync.installFlow()::callback).handler(signIn.pages()::callback);
     router.get("/auth/popup").handler(signIn.pages()::popup);
     router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
-    ApiAuth api = new ApiAuth(signIn.authenticator(), new Csrf(services.config().secret(), services.config().publicOrigin()));
+    ApiAuth api = new ApiAuth(signIn.authenticator(), signIn.csrf());
     DirectoryApi directory = new DirectoryApi(services.members());
     router.get("/api/members").handler(api::require).handler(directory::list);
     router.put("/api/me/profile").handler(BodyHandler.create(false).setBodyLimit(8192)).handler(api::require)
         .handler(directory::saveProfile);
-    router.get("/ws").handler(chat::accept);
-    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
-
     router.get("/install").handler(sync.installFlow()::start);
     router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
-    router.get("/api/admin/sync").handler(api::attach).handler(sync.admin()::status);
-    router.post("/api/admin/sync/reconcile").handler(api::attach).handler(sync.admin()::reconcile);
-    router.post("/api/admin/uninstall").handler(api::attach).handler(sync.admin()::uninstall);
+    router.get("/api/admin/sync").handler(syncAdmin::status);
+    router.post("/api/admin/sync/reconcile").handler(syncAdmin::reconcile);
+    router.post("/api/admin/uninstall").handler(syncAdmin::uninstall);
+    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
 
     router.route().last().handler(services.errors()::notFound);
     router.route().failureHandler(services.errors()::handle);

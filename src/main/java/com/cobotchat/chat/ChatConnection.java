@@ -189,9 +189,13 @@ final class ChatConnection {
 
   // ---- reading ----
 
-  /** Frames over the size limit surface here (the decoder does not close by itself): close with 1009. */
+  /**
+   * A frame over the size limit (from the decoder) or a fragmented message over it (from the
+   * aggregator) surfaces here; neither closes the socket by itself: close with 1009.
+   */
   private void onSocketError(Throwable err) {
-    if (err instanceof CorruptedWebSocketFrameException || String.valueOf(err.getMessage()).contains("max")) {
+    if (err instanceof CorruptedWebSocketFrameException
+        || err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
       close(CLOSE_TOO_LARGE, "frame too large");
     } else {
       log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err)).log("chat socket error");

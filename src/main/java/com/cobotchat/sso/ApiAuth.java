@@ -46,35 +46,14 @@ public final class ApiAuth {
     }).onFailure(ctx::fail);
   }
 
-  /**
-   * Route handler for routes that also accept other credentials: puts the member in the context when
-   * the request is authenticated the way {@link #require} accepts, and always continues.
-   */
-  public void attach(RoutingContext ctx) {
-    if (csrf.fromForeignOrigin(ctx)) {
-      ctx.next();
-      return;
-    }
-    auth.authenticate(ctx).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().isPresent()
-          && (ar.result().get().via() == Authenticator.Via.PAGE_TOKEN || cookieAllowed(ctx, ar.result().get()))) {
-        ctx.put(KEY, ar.result().get());
-      }
-      ctx.next();
-    });
-  }
-
-  /** The member {@link #require} or {@link #attach} found for this request. */
+  /** The member {@link #require} found for this request. */
   public static Optional<Authenticator.Signed> signed(RoutingContext ctx) {
     return Optional.ofNullable(ctx.get(KEY));
   }
 
   private boolean cookieAllowed(RoutingContext ctx, Authenticator.Signed s) {
-    if (!csrf.fromOwnOrigin(ctx)) {
-      return false;
-    }
     HttpMethod method = ctx.request().method();
     boolean safe = method == HttpMethod.GET || method == HttpMethod.HEAD;
-    return safe || csrf.tokenMatches(s.sessionHash(), ctx.request().getHeader(Csrf.HEADER));
+    return safe ? csrf.fromOwnOrigin(ctx) : csrf.verify(ctx, s.sessionHash());
   }
 }

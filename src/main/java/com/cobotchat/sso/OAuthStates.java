@@ -126,6 +126,25 @@ public final class OAuthStates {
     });
   }
 
+  /**
+   * What a returned state was issued for, by its signature alone (no database access, nothing used
+   * up); empty when it is malformed or signed for no purpose. Lets the one callback route hand
+   * install states to the install flow.
+   */
+  public java.util.Optional<Purpose> purposeOf(String state) {
+    String[] parts = state == null || state.length() > 300 ? new String[0] : state.split("\\.", -1);
+    if (parts.length != 4 || !parts[1].matches("[1-9]") || !SUBDOMAIN.matcher(parts[2]).matches()) {
+      return java.util.Optional.empty();
+    }
+    int attempt = Integer.parseInt(parts[1]);
+    for (Purpose purpose : Purpose.values()) {
+      if (keys.verify(signed(purpose, parts[0], attempt, parts[2]), parts[3])) {
+        return java.util.Optional.of(purpose);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static String signed(Purpose purpose, String nonce, int attempt, String subdomain) {
     return "oauth-state|" + purpose.db() + "|" + nonce + "|" + attempt + "|" + subdomain;
   }

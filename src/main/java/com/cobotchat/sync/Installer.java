@@ -81,6 +81,9 @@ public final class Installer {
   /** As {@link #complete(String, String, JsonObject)}, with the user already read. */
   public Future<String> complete(String subdomain, String adminUserToken, CobotUser user) {
     Optional<CobotUser.AdminOf> admin = user.adminOf(subdomain);
+    if (user.id() == null || user.id().isBlank()) {
+      return Future.failedFuture(new IllegalStateException("Cobot's /api/user has no id"));
+    }
     if (admin.isEmpty()) {
       return Future.failedFuture(new HttpProblem(403,
           "Only an admin of the space \"" + subdomain + "\" can install the chat there. Ask an admin of the space to open this page."));
@@ -176,6 +179,7 @@ public final class Installer {
         .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
         .map(a -> new CobotUser.AdminOf(a.getString("space_subdomain"), a.getString("space_name"), a.getString("name")))
         .toList();
-    return new CobotUser(String.valueOf(json.getValue("id")), json.getString("email"), List.of(), adminOf);
+    Object id = json.getValue("id");
+    return new CobotUser(id == null ? null : String.valueOf(id), json.getString("email"), List.of(), adminOf);
   }
 }

@@ -5,6 +5,9 @@ import com.cobotchat.app.AppConfig;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
+import com.cobotchat.sso.Authenticator;
+import com.cobotchat.sso.Csrf;
+import com.cobotchat.sso.OAuthStates;
 import com.cobotchat.sso.Sessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +35,7 @@ public final class Sync {
   private final Installer installer;
   private final InstallFlow installFlow;
   private final WebhookReceiver receiver;
-  private final SyncAdmin admin;
+  private final SpaceRepository spaces;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong failing = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
@@ -50,9 +53,9 @@ public final class Sync {
         config.secret(), settings, clock, RATE_BUDGET, registry);
     this.installer = new Installer(vertx, config, pool, spaces, members, rooms, cobot, subscriptions, reconciler,
         RATE_BUDGET);
-    this.installFlow = new InstallFlow(config, pool, cobot, installer);
+    this.installFlow = new InstallFlow(config, new OAuthStates(pool, config.secret()), cobot, installer);
     this.receiver = new WebhookReceiver(spaces, inbox, config::spaceBase, worker::wake, registry);
-    this.admin = new SyncAdmin(spaces, members, sessions, inbox, reconciler, installer);
+    this.spaces = spaces;
     Gauge.builder("sync_inbox_rows", pending, AtomicLong::get).description("Webhook deliveries in the inbox by state")
         .tag("state", "pending").register(registry);
     Gauge.builder("sync_inbox_rows", failing, AtomicLong::get).description("Webhook deliveries in the inbox by state")
@@ -105,7 +108,8 @@ public final class Sync {
     return receiver;
   }
 
-  public SyncAdmin admin() {
-    return admin;
+  /** The admin API handlers, with the sign-in's request authentication and CSRF check. */
+  public SyncAdmin admin(Authenticator auth, Csrf csrf) {
+    return new SyncAdmin(spaces, inbox, reconciler, installer, auth, csrf);
   }
 }

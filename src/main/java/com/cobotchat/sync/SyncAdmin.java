@@ -1,9 +1,9 @@
 package com.cobotchat.sync;
 
 import com.cobotchat.space.Member;
-import com.cobotchat.space.MemberRepository;
 import com.cobotchat.space.SpaceRepository;
-import com.cobotchat.sso.Sessions;
+import com.cobotchat.sso.Authenticator;
+import com.cobotchat.sso.Csrf;
 import com.cobotchat.web.HttpProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,31 +12,32 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 
 /**
- * The sync's admin API, for the admin view (space admins only, authenticated by the page token in
- * {@code Authorization: Bearer}, or the chat page's page token or cookie as {@code ApiAuth.attach} accepts them):
+ * The sync's admin API, for the admin view; admins of the caller's space only, authenticated like
+ * every chat call ({@code Authorization: Bearer <page token>} or the session cookie; a cookie-borne
+ * POST must come from our origin with the {@code X-CSRF-Token} header):
  * {@code GET /api/admin/sync} (state of the space's sync), {@code POST /api/admin/sync/reconcile}
  * (reconcile now; 409 while one runs) and {@code POST /api/admin/uninstall}.
  */
 public final class SyncAdmin {
   private final SpaceRepository spaces;
-  private final MemberRepository members;
-  private final Sessions sessions;
   private final Inbox inbox;
   private final Reconciler reconciler;
   private final Installer installer;
+  private final Authenticator auth;
+  private final Csrf csrf;
 
-  SyncAdmin(SpaceRepository spaces, MemberRepository members, Sessions sessions, Inbox inbox, Reconciler reconciler,
-      Installer installer) {
+  SyncAdmin(SpaceRepository spaces, Inbox inbox, Reconciler reconciler, Installer installer, Authenticator auth,
+      Csrf csrf) {
     this.spaces = spaces;
-    this.members = members;
-    this.sessions = sessions;
     this.inbox = inbox;
     this.reconciler = reconciler;
     this.installer = installer;
+    this.auth = auth;
+    this.csrf = csrf;
   }
 
   public void status(RoutingContext ctx) {
-    admin(ctx).compose(admin -> spaces.syncState(admin.spaceId()).map(java.util.Optional::orElseThrow)
+    admin(ctx, false).compose(admin -> spaces.syncState(admin.spaceId()).map(java.util.Optional::orElseThrow)
             .compose(state -> inbox.counts(admin.spaceId()).map(counts -> new JsonObject()
                 .put("space", state.space().subdomain())
                 .put("installed", state.space().installed())
@@ -52,34 +53,34 @@ public final class SyncAdmin {
   }
 
   public void reconcile(RoutingContext ctx) {
-    admin(ctx).compose(admin -> reconciler.reconcile(admin.spaceId()))
+    admin(ctx, true).compose(admin -> reconciler.reconcile(admin.spaceId()))
         .onSuccess(r -> json(ctx, 200, new JsonObject().put("listed", r.listed()).put("changed", r.changed())
             .put("refetched", r.refetched()).put("ended", r.ended()).put("subscriptionsRepaired", r.subscriptionsRepaired())))
         .onFailure(ctx::fail);
   }
 
   public void uninstall(RoutingContext ctx) {
-    admin(ctx).compose(admin -> installer.uninstall(admin.spaceId()))
+    admin(ctx, true).compose(admin -> installer.uninstall(admin.spaceId()))
         .onSuccess(r -> json(ctx, 200, new JsonObject().put("uninstalled", true).put("linksRemoved", r.linksRemoved())
             .put("subscriptionsRemoved", r.subscriptionsRemoved()).put("cobotError", r.error())))
         .onFailure(ctx::fail);
   }
 
-  private Future<Member> admin(RoutingContext ctx) {
-    var signed = com.cobotchat.sso.ApiAuth.signed(ctx);
-    if (signed.isPresent()) {
-      Member m = signed.get().member();
-      return m.admin() ? Future.succeededFuture(m)
-          : Future.failedFuture(new HttpProblem(403, "Only admins of the space can do this."));
+  private Future<Member> admin(RoutingContext ctx, boolean changes) {
+    if (csrf.fromForeignOrigin(ctx)) {
+      return Future.failedFuture(new HttpProblem(403, "Requests from other sites are not accepted."));
     }
-    String header = ctx.request().getHeader("Authorization");
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    return sessions.memberOf(token).compose(id -> id.isEmpty()
-            ? Future.failedFuture(new HttpProblem(401, "Sign in again."))
-            : members.findById(id.get()))
-        .compose(m -> m.isPresent() && m.get().admin() && m.get().cobotUserId() != null
-            ? Future.succeededFuture(m.get())
-            : Future.failedFuture(new HttpProblem(403, "Only admins of the space can do this.")));
+    return auth.authenticate(ctx).compose(signed -> {
+      if (signed.isEmpty()) {
+        return Future.failedFuture(new HttpProblem(401, "Not signed in, or the sign-in has ended."));
+      }
+      Authenticator.Signed s = signed.get();
+      if (changes && s.via() == Authenticator.Via.COOKIE && !csrf.verify(ctx, s.sessionHash())) {
+        return Future.failedFuture(new HttpProblem(403, "Requests authenticated by cookie must come from the chat page."));
+      }
+      return s.member().admin() ? Future.succeededFuture(s.member())
+          : Future.failedFuture(new HttpProblem(403, "Only admins of the space can do this."));
+    });
   }
 
   private static String text(OffsetDateTime t) {

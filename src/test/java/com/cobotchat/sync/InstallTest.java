@@ -177,8 +177,8 @@ class InstallTest {
     SimMember anna = world.sim.addMember(s.subdomain(), "Anna Arendt", "Flex Desk");
     long annaId = world.awaitMember(s.id(), anna.membershipId(), m -> m.status() == MemberStatus.ACTIVE, "anna active").id();
     long adminId = world.member(s.id(), s.admin().membershipId()).orElseThrow().id();
-    String annaSession = world.app().services().sessions().create(annaId).await().token();
-    String adminSession = world.app().services().sessions().create(adminId).await().token();
+    String annaSession = world.pageToken(annaId);
+    String adminSession = world.pageToken(adminId);
 
     assertThat(world.http.postJson(world.publicUrl + "/api/admin/uninstall", null, new JsonObject()).status()).isEqualTo(401);
     assertThat(world.http.postJson(world.publicUrl + "/api/admin/uninstall", annaSession, new JsonObject()).status())
@@ -189,6 +189,10 @@ class InstallTest {
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.json().getBoolean("installed")).isTrue();
     assertThat(status.json().getString("lastWebhookAt")).isNotNull();
+
+    assertThat(post(world.publicUrl + "/api/admin/uninstall", adminSession, "https://evil.example"))
+        .as("from a foreign page").isEqualTo(403);
+    assertThat(world.sim.subscriptions(s.subdomain())).hasSize(Events.SUBSCRIBED.size());
 
     Http.Response done = world.http.postJson(world.publicUrl + "/api/admin/uninstall", adminSession, new JsonObject());
     assertThat(done.status()).isEqualTo(200);
@@ -207,5 +211,17 @@ class InstallTest {
     assertThat(world.sim.subscriptions(s.subdomain())).hasSize(Events.SUBSCRIBED.size())
         .allMatch(SimSubscription::active);
     assertThat(List.of(world.sim.navigationLinks(s.subdomain()).size())).containsExactly(1);
+  }
+
+  static int post(String url, String bearer, String origin) {
+    try {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+          .header("Authorization", "Bearer " + bearer).header("Origin", origin)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+      return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -265,7 +265,7 @@ class MembershipSyncTest {
   void admins_can_reconcile_on_demand() {
     SyncWorld.TestSpace s = world.installedSpace();
     Member admin = world.member(s.id(), s.admin().membershipId()).orElseThrow();
-    String token = world.app().services().sessions().create(admin.id()).await().token();
+    String token = world.pageToken(admin.id());
     var r = world.http.postJson(world.publicUrl + "/api/admin/sync/reconcile", token, new JsonObject());
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().getInteger("listed")).isGreaterThanOrEqualTo(1);

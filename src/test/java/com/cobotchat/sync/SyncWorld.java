@@ -158,6 +158,12 @@ final class SyncWorld implements AutoCloseable {
     return member(spaceId, membershipId).orElseThrow();
   }
 
+  /** A page token (as the chat page carries it) for a new session of the member. */
+  String pageToken(long memberId) {
+    var session = app.services().sessions().create(memberId).await();
+    return new com.cobotchat.sso.PageTokens(config().secret(), java.time.Clock.systemUTC()).issue(session.hash());
+  }
+
   /** POSTs a delivery to the node as Cobot would; returns the status. */
   int deliver(long spaceId, String event, JsonObject body) {
     return http.postJson(publicUrl + "/hooks/cobot/" + webhookSecret(spaceId) + "/" + event, null, body).status();
