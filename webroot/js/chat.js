@@ -16,6 +16,7 @@
   var MAX_TEXT = 4000;
   var HISTORY_PAGE = 50;
   var MAX_SUBSCRIPTIONS = 50;
+  var MAX_SUBSCRIBES_IN_FLIGHT = 8;
   var ACK_TIMEOUT_MS = 15000;
   var TYPING_SEND_MS = 3000;
   var TYPING_SHOW_MS = 5000;
@@ -224,16 +225,47 @@
     return def ? def.id : (rooms[0] ? rooms[0].id : null);
   }
 
+  // Subscriptions go out a few at a time (the server serves at most 32 requests in flight per connection).
+  var subs = { queue: [], inFlight: 0 };
+
   function subscribe(room) {
-    var frame = { type: 'subscribe', room: room.id };
-    room.subAfter = room.loaded ? room.newest : null;
-    if (room.subAfter !== null) {
-      frame.after = room.subAfter;
+    if (subs.queue.indexOf(room.id) < 0) {
+      subs.queue.push(room.id);
     }
-    conn.send(frame);
+    pumpSubscriptions();
+  }
+
+  function pumpSubscriptions() {
+    while (subs.inFlight < MAX_SUBSCRIBES_IN_FLIGHT && subs.queue.length > 0) {
+      var room = app.rooms.get(subs.queue[0]);
+      if (!room) {
+        subs.queue.shift();
+        continue;
+      }
+      var frame = { type: 'subscribe', room: room.id, ref: 'sub:' + room.id };
+      var after = room.loaded ? room.newest : null;
+      if (after !== null) {
+        frame.after = after;
+      }
+      if (!conn.send(frame)) {
+        return;
+      }
+      subs.queue.shift();
+      room.subAfter = after;
+      subs.inFlight++;
+    }
+  }
+
+  function subscriptionSettled(frame) {
+    if (typeof frame.ref === 'string' && frame.ref.indexOf('sub:') === 0) {
+      subs.inFlight = Math.max(0, subs.inFlight - 1);
+      pumpSubscriptions();
+    }
   }
 
   function subscribeAll() {
+    subs.queue = [];
+    subs.inFlight = 0;
     var rooms = sortedRooms();
     var current = app.rooms.get(app.current);
     if (current) {
@@ -243,6 +275,7 @@
   }
 
   function onSubscribed(frame) {
+    subscriptionSettled(frame);
     var room = app.rooms.get(frame.room);
     if (!room) {
       return;
@@ -258,10 +291,29 @@
     room.loaded = true;
     room.newest = Math.max(room.newest, frame.lastSeq || 0);
     room.lastSeq = Math.max(room.lastSeq, frame.lastSeq || 0);
+    recountUnread(room);
+    renderSidebar();
     dropDeliveredPending(room);
     if (room.id === app.current) {
       renderMessages(room, catchUp ? 'stick' : 'open');
     }
+  }
+
+  /**
+   * The unread count of ready/room_added is a snapshot from before the subscription; messages that
+   * arrived in between come in the subscribed answer, not live. Count them from what is loaded:
+   * exactly when the loaded events reach back to the read marker, else at least that many.
+   */
+  function recountUnread(room) {
+    var read = room.readSeq || 0;
+    var count = 0;
+    room.items.forEach(function (item) {
+      if (item.kind === 'message' && item.seq > read && !item.message.deleted && !isMine(item.message)) {
+        count++;
+      }
+    });
+    var complete = !room.more || (room.oldestSeen !== null && room.oldestSeen <= read + 1);
+    room.unread = complete ? count : Math.max(room.unread || 0, count);
   }
 
   function resetItems(room) {
@@ -401,6 +453,18 @@
 
   function onError(frame) {
     var ref = frame.ref;
+    if (typeof ref === 'string' && ref.indexOf('sub:') === 0) {
+      subscriptionSettled(frame);
+      var room = app.rooms.get(ref.slice(4));
+      if (room && (frame.code === 'rate_limited' || frame.code === 'unavailable')) {
+        setTimeout(function () {
+          if (conn.isOpen() && app.rooms.get(room.id) === room) {
+            subscribe(room);
+          }
+        }, Math.max(100, frame.retryAfterMs || 1000));
+      }
+      return;
+    }
     if (typeof ref === 'string' && ref.indexOf('send:') === 0) {
       var p = findPending(ref.slice(5));
       if (!p || p.state === 'sent') {
@@ -533,6 +597,8 @@
     }
     dom.retry.hidden = !(name === 'waiting' || name === 'offline');
     if (name !== 'open') {
+      subs.queue = [];
+      subs.inFlight = 0;
       failAllRefs();
       app.rooms.forEach(function (r) {
         r.loadingOlder = false;

@@ -1,8 +1,12 @@
 package com.cobotchat.web;
 
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.simulator.SimMember;
+import com.cobotchat.testing.ChatClient;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -352,6 +356,35 @@ class ChatPageBrowserTest {
       long stored = world.app().services().pool().preparedQuery("SELECT count(*) FROM messages WHERE text = $1")
           .execute(Tuple.of("written while offline")).await().iterator().next().getLong(0);
       assertThat(stored).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("with 40 rooms (more than the server serves in flight) every room is live and counts unread messages")
+  void many_rooms_are_all_live() {
+    Map<String, SimMember> m = people();
+    ChatWorld.TestSpace space = world.installedSpace("Busy Space", Map.of("Mia Many", "Flex Desk"), m);
+    long adminId = world.member(space, space.admin()).id();
+    var membership = world.app().services().chat().membership();
+    for (int i = 1; i <= 40; i++) {
+      membership.createRoom(adminId, String.format("room-%02d", i), "channel", RoomMembership.AutoJoin.ALL).await();
+    }
+    Vertx vertx = Vertx.vertx();
+    try (ChatWorld.ChatUi mia = world.open(space, m.get("Mia Many"))) {
+      assertThat(mia.$("#room-list .room-button")).hasCount(41);
+      String ticket = world.app().services().tickets().issue(adminId, null).await();
+      try (ChatClient ada = ChatClient.connect(vertx, world.port, ticket, world.publicUrl)) {
+        JsonObject ready = ada.next("ready");
+        String last = ready.getJsonArray("rooms").stream().map(o -> (JsonObject) o)
+            .filter(r -> r.getString("name").equals("room-40")).findFirst().orElseThrow().getString("id");
+        ada.send(new JsonObject().put("type", "send").put("room", last).put("clientMsgId", "late-1").put("text", "in the last room"));
+        ada.next("ack");
+      }
+      assertThat(mia.roomButton("room-40").locator(".badge")).containsText("1");
+      mia.roomButton("room-40").click();
+      assertThat(mia.message("in the last room")).isVisible();
+    } finally {
+      vertx.close().await();
     }
   }
 
