@@ -164,6 +164,8 @@ class ChatPageBrowserTest {
       assertThat(vera.chatFrame().evaluate("() => window.__pwned === undefined")).isEqualTo(true);
       assertThat(mallory.chatFrame().evaluate("() => window.__pwned === undefined")).isEqualTo(true);
       assertThat(vera.dialogs).isEmpty();
+
+      assertThat(mallory.$("#composer-input")).hasAttribute("maxlength", "4000");
       assertThat(mallory.dialogs).isEmpty();
     }
   }
@@ -356,6 +358,44 @@ class ChatPageBrowserTest {
       long stored = world.app().services().pool().preparedQuery("SELECT count(*) FROM messages WHERE text = $1")
           .execute(Tuple.of("written while offline")).await().iterator().next().getLong(0);
       assertThat(stored).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("scrolling up loads earlier messages page by page, with day separators, up to the beginning of the room")
+  void scroll_back_loads_history() {
+    Map<String, SimMember> m = people();
+    ChatWorld.TestSpace space = world.installedSpace("Long Memory", Map.of("Hugo History", "Flex Desk"), m);
+    long adminId = world.member(space, space.admin()).id();
+    long room = world.app().services().pool().preparedQuery("SELECT id FROM rooms WHERE space_id = $1 AND is_default")
+        .execute(Tuple.of(space.id())).await().iterator().next().getLong(0);
+    world.app().services().pool().preparedQuery("""
+        WITH r AS (SELECT id, last_seq FROM rooms WHERE id = $1),
+        gen AS (SELECT g, r.last_seq + g AS seq FROM r, generate_series(1, $3) g),
+        msgs AS (
+          INSERT INTO messages (room_id, author_id, author_name, client_msg_id, text, seq, created_at)
+          SELECT $1, $2, 'Ada Admin', 'seed-' || g, 'history ' || lpad(g::text, 3, '0'), seq,
+                 now() - interval '1 day' - ($3 - g) * interval '1 minute' FROM gen
+          RETURNING id, seq, created_at),
+        ev AS (INSERT INTO room_events (room_id, seq, kind, message_id, actor_id, created_at)
+               SELECT $1, seq, 'message', id, $2, created_at FROM msgs),
+        joins AS (UPDATE room_events SET created_at = now() - interval '3 days' WHERE room_id = $1)
+        UPDATE rooms SET last_seq = last_seq + $3 WHERE id = $1""").execute(Tuple.of(room, adminId, 130)).await();
+
+    try (ChatWorld.ChatUi hugo = world.open(space, m.get("Hugo History"))) {
+      hugo.send("and today");
+      assertThat(hugo.message("history 130")).isVisible();
+      assertThat(hugo.$("#message-list")).not().containsText("history 050");
+      assertThat(hugo.$(".room-start")).hasCount(0);
+      for (int i = 0; i < 6 && hugo.$(".room-start").count() == 0; i++) {
+        hugo.$("#messages").evaluate("e => { e.scrollTop = 0; e.dispatchEvent(new Event('scroll')); }");
+        hugo.page.waitForTimeout(400);
+      }
+      assertThat(hugo.$(".room-start")).containsText("This is the beginning of #general.");
+      assertThat(hugo.message("history 001")).hasCount(1);
+      assertThat(hugo.$("#message-list li.msg")).hasCount(131);
+      assertThat(hugo.$("#message-list .day-label")).hasText(new Pattern[] {
+          Pattern.compile("\\w+day,? \\w+ \\w+"), Pattern.compile("Yesterday"), Pattern.compile("Today")});
     }
   }
 
