@@ -22,6 +22,11 @@ public final class Inbox {
   /** Serialises claims across nodes (they are one short statement each). */
   private static final long CLAIM_LOCK = 0x636f626f74L;
 
+  /**
+   * A lease need not survive a database crash (the rows are then simply taken again, and the worker
+   * that held it has lost its connection anyway), so the claim does not wait for the WAL flush.
+   */
+  private static final String NO_WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit = off";
   private static final String INSERT = """
       WITH row AS (
         INSERT INTO webhook_inbox (space_id, event, url, membership_id, body)
@@ -127,7 +132,8 @@ public final class Inbox {
 
   /** Leases the open rows of the membership that has waited longest, if any is due. */
   public Future<Optional<Claim>> claim(String leaseToken, Duration lease) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CLAIM_LOCK))
+    return pool.withTransaction(tx -> tx.query(NO_WAIT_FOR_FLUSH).execute()
+        .compose(v -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CLAIM_LOCK)))
         .compose(v -> tx.preparedQuery(CLAIM).execute(Tuple.of(leaseToken, lease.toMillis() / 1000.0))))
         .map(rows -> {
           if (rows.size() == 0) {

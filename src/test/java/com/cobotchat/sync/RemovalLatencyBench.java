@@ -51,12 +51,14 @@ class RemovalLatencyBench {
       world.sim.pauseWebhooks(true);
 
       List<Long> micros = new ArrayList<>();
+      List<Long> answers = new ArrayList<>();
       for (int i = 0; i < N; i++) {
         SimMember m = sims.get(i);
         world.sim.deleteMembership(m.membershipId());
         JsonObject body = new JsonObject().put("url", world.sim.membershipUrl(s.subdomain(), m.membershipId()));
         long start = System.nanoTime();
         assertThat(world.deliver(s.id(), "deleted_membership", body)).isEqualTo(202);
+        answers.add((System.nanoTime() - start) / 1000);
         assertThat(sockets.get(i).closeCode(Duration.ofSeconds(10))).isEqualTo(4403);
         micros.add((System.nanoTime() - start) / 1000);
       }
@@ -64,10 +66,13 @@ class RemovalLatencyBench {
 
       List<Long> sorted = new ArrayList<>(micros);
       Collections.sort(sorted);
+      Collections.sort(answers);
       String report = String.format(
           "delivery -> socket closed (4403), %d removals one at a time, one node, loopback%n"
-              + "median %.1f ms, p90 %.1f ms, worst %.1f ms, best %.1f ms%n",
-          N, sorted.get(N / 2) / 1000.0, sorted.get(N * 9 / 10) / 1000.0, sorted.get(N - 1) / 1000.0, sorted.get(0) / 1000.0);
+              + "median %.1f ms, p90 %.1f ms, worst %.1f ms, best %.1f ms%n"
+              + "of which the receiver's 202 answer (stored durably): median %.1f ms, worst %.1f ms%n",
+          N, sorted.get(N / 2) / 1000.0, sorted.get(N * 9 / 10) / 1000.0, sorted.get(N - 1) / 1000.0, sorted.get(0) / 1000.0,
+          answers.get(N / 2) / 1000.0, answers.get(N - 1) / 1000.0);
       Files.writeString(Path.of("target/removal-latency.txt"), report);
       System.out.print(report);
       assertThat(sorted.get(N - 1)).as("worst case within a second").isLessThan(1_000_000L);
