@@ -32,17 +32,6 @@ public record ChatPage(String lang, String spaceName, String subdomain, long mem
     return I18n.messages(lang);
   }
 
-  /** The member's initials, for the avatar fallback. */
-  public String initials() {
-    StringBuilder out = new StringBuilder();
-    for (String part : memberName == null ? new String[0] : memberName.trim().split("\\s+")) {
-      if (!part.isEmpty() && out.length() < 2) {
-        out.appendCodePoint(Character.toUpperCase(part.codePointAt(0)));
-      }
-    }
-    return out.isEmpty() ? "?" : out.toString();
-  }
-
   @Override
   public String toString() {
     return "ChatPage[member=" + memberId + ", space=" + subdomain + "]";
