@@ -1,6 +1,8 @@
 package com.cobotchat.app;
 
 import com.cobotchat.chat.ChatHub;
+import com.cobotchat.space.DirectoryApi;
+import com.cobotchat.sso.ApiAuth;
 import com.cobotchat.sso.MemberSignIn;
 import com.cobotchat.sso.SignIn;
 import com.cobotchat.sync.Sync;
@@ -53,6 +55,11 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/auth/handoff").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.pages()::handoff);
     router.post("/logout").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(signIn.logout()::handle);
     router.post("/api/ws-ticket").handler(signIn.tickets()::issue);
+    ApiAuth api = new ApiAuth(signIn.authenticator(), signIn.csrf());
+    DirectoryApi directory = new DirectoryApi(services.members());
+    router.get("/api/members").handler(api::require).handler(directory::list);
+    router.put("/api/me/profile").handler(BodyHandler.create(false).setBodyLimit(8192)).handler(api::require)
+        .handler(directory::saveProfile);
     router.get("/install").handler(sync.installFlow()::start);
     router.post("/hooks/cobot/:secret/:event").handler(WebhookReceiver.bodyHandler()).handler(sync.receiver()::receive);
     router.get("/api/admin/sync").handler(syncAdmin::status);

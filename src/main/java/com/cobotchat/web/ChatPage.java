@@ -21,6 +21,17 @@ package com.cobotchat.web;
 public record ChatPage(String lang, String spaceName, String subdomain, long memberId, String memberName, boolean admin,
                        String pageToken, String csrfToken, String wsUrl, String embedUrl, String signInUrl,
                        String hintsQuery) {
+
+  /** The page's language: {@code lang} when the page speaks it, else English. */
+  public String language() {
+    return I18n.language(lang);
+  }
+
+  /** The page's strings. */
+  public I18n.Messages t() {
+    return I18n.messages(lang);
+  }
+
   @Override
   public String toString() {
     return "ChatPage[member=" + memberId + ", space=" + subdomain + "]";
