@@ -2,6 +2,7 @@ package com.cobotchat.chat;
 
 import com.cobotchat.space.Member;
 import com.cobotchat.space.Space;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -26,6 +27,7 @@ import java.util.Map;
 final class ChatConnection {
   private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
   static final int MAX_SUBSCRIPTIONS = 50;
+  static final int CLOSE_TOO_LARGE = 1009;
   static final int MAX_TEXT = 4000;
   static final int MAX_CLIENT_MSG_ID = 64;
   static final int HISTORY_DEFAULT = 50;
@@ -59,8 +61,7 @@ final class ChatConnection {
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
-    ws.exceptionHandler(err -> log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err))
-        .log("chat socket error"));
+    ws.exceptionHandler(this::onSocketError);
     ws.closeHandler(v -> {
       closing = true;
       hub.cancelTimer(congestionTimer);
@@ -187,6 +188,15 @@ final class ChatConnection {
   }
 
   // ---- reading ----
+
+  /** Frames over the size limit surface here (the decoder does not close by itself): close with 1009. */
+  private void onSocketError(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException || String.valueOf(err.getMessage()).contains("max")) {
+      close(CLOSE_TOO_LARGE, "frame too large");
+    } else {
+      log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err)).log("chat socket error");
+    }
+  }
 
   private void onBinary(Buffer data) {
     sendError(ChatException.badRequest("binary frames are not supported; send JSON text frames"), null);

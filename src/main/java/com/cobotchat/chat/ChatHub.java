@@ -92,11 +92,11 @@ public final class ChatHub {
   }
 
   private void open(ServerWebSocket ws, String requestOrigin, String ticket) {
-    ws.pause();
     if (!origin.equals(requestOrigin)) {
       ws.close((short) CLOSE_POLICY, "origin not allowed");
       return;
     }
+    ws.pause();
     services.tickets().redeem(ticket)
         .compose(id -> id.isEmpty() ? Future.failedFuture(new Refused(CLOSE_TICKET, "ticket invalid"))
             : services.members().findById(id.get()))
@@ -111,6 +111,7 @@ public final class ChatHub {
         })
         .onSuccess(opening -> admit(ws, opening))
         .onFailure(err -> {
+          ws.resume();
           if (err instanceof Refused refused) {
             ws.close((short) refused.code, refused.getMessage());
           } else {
