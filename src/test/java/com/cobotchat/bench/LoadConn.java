@@ -36,6 +36,8 @@ final class LoadConn {
   private long counter;
   private boolean closedByUs;
   volatile boolean closed;
+  /** Open and answered ready (set on this connection's context). */
+  volatile boolean ready;
   /** Called on this connection's context after each {@code ack} (chat protocol). */
   Runnable onAck;
 
@@ -52,6 +54,8 @@ final class LoadConn {
     context.runOnContext(v -> {
       opened = done;
       closed = false;
+      ready = false;
+      done.future().onSuccess(x -> ready = true);
       closedByUs = false;
       ws = client.webSocket();
       ws.textMessageHandler(this::onText);
@@ -63,6 +67,9 @@ final class LoadConn {
         }
         if (opened != null) {
           opened.tryFail("closed " + ws.closeStatusCode() + " " + ws.closeReason());
+        }
+        if (joined != null) {
+          joined.tryFail("closed " + ws.closeStatusCode() + " " + ws.closeReason());
         }
       });
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
@@ -87,6 +94,10 @@ final class LoadConn {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       joined = done;
+      if (closed || ws == null) {
+        done.tryFail("not open");
+        return;
+      }
       switch (proto) {
         case OURS -> {
           JsonObject f = new JsonObject().put("type", "subscribe").put("room", roomId).put("ref", "s");

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * or one of the Node.js reference servers, with its ports and its control/stats endpoints.
  */
 final class Target implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   final LoadConn.Proto proto;
   final String name;
