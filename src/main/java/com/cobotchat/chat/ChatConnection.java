@@ -32,6 +32,7 @@ final class ChatConnection {
   static final int MAX_CLIENT_MSG_ID = 64;
   static final int HISTORY_DEFAULT = 50;
   static final int HISTORY_MAX = 100;
+  static final int MAX_IN_FLIGHT = 32;
   private static final int WRITE_QUEUE_BYTES = 1 << 20;
   private static final long SLOW_GRACE_MS = 5_000;
   private static final long MAX_CONGESTED_CHARS = 4L << 20;
@@ -44,6 +45,7 @@ final class ChatConnection {
   private final Map<Long, String> rooms = new HashMap<>();
   private final Map<Long, Subscription> subscriptions = new LinkedHashMap<>();
   private final Map<Long, Long> lastTyping = new HashMap<>();
+  private int inFlight;
   private boolean closing;
   private boolean congested;
   private long congestedChars;
@@ -189,9 +191,13 @@ final class ChatConnection {
 
   // ---- reading ----
 
-  /** Frames over the size limit surface here (the decoder does not close by itself): close with 1009. */
+  /**
+   * A frame over the size limit (from the decoder) or a fragmented message over it (from the
+   * aggregator) surfaces here; neither closes the socket by itself: close with 1009.
+   */
   private void onSocketError(Throwable err) {
-    if (err instanceof CorruptedWebSocketFrameException || String.valueOf(err.getMessage()).contains("max")) {
+    if (err instanceof CorruptedWebSocketFrameException
+        || err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
       close(CLOSE_TOO_LARGE, "frame too large");
     } else {
       log.atDebug().addKeyValue("member", member.id()).addKeyValue("error", String.valueOf(err)).log("chat socket error");
@@ -216,20 +222,24 @@ final class ChatConnection {
     }
     Object ref = Fields.ref(request);
     try {
-      Future<?> done = dispatch(request, ref);
+      Object type = request.getValue("type");
+      if (!(type instanceof String t)) {
+        throw ChatException.badRequest("type is required");
+      }
+      if (inFlight >= MAX_IN_FLIGHT && !"ping".equals(t)) {
+        throw new ChatException(ChatException.Code.RATE_LIMITED, "too many requests in flight", 100);
+      }
+      Future<?> done = dispatch(t, request, ref);
       if (done != null) {
-        done.onFailure(err -> fail(err, ref));
+        inFlight++;
+        done.onComplete(ar -> inFlight--).onFailure(err -> fail(err, ref));
       }
     } catch (RuntimeException e) {
       fail(e, ref);
     }
   }
 
-  private Future<?> dispatch(JsonObject request, Object ref) {
-    Object type = request.getValue("type");
-    if (!(type instanceof String t)) {
-      throw ChatException.badRequest("type is required");
-    }
+  private Future<?> dispatch(String t, JsonObject request, Object ref) {
     return switch (t) {
       case "subscribe" -> subscribe(request, ref);
       case "unsubscribe" -> unsubscribe(request);
@@ -432,7 +442,7 @@ final class ChatConnection {
 
   private Future<?> allRooms(Object ref) {
     requireAdmin();
-    return repository().spaceRooms(space.id()).onSuccess(list -> send(Frames.withRef(new JsonObject()
+    return repository().spaceRooms(member.id()).onSuccess(list -> send(Frames.withRef(new JsonObject()
         .put("type", "rooms").put("rooms", list), ref).encode()));
   }
 

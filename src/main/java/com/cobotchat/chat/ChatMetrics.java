@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +16,7 @@ final class ChatMetrics {
   final DistributionSummary batchSize;
   final Counter slowConsumers;
   final Counter errorFrames;
+  final Timer batchDuration;
 
   ChatMetrics(MeterRegistry registry) {
     Gauge.builder("chat.connections", connections, AtomicInteger::get)
@@ -25,6 +27,7 @@ final class ChatMetrics {
         .register(registry);
     slowConsumers = Counter.builder("chat.slow.consumer.disconnects")
         .description("Sockets closed because the client read too slowly").register(registry);
+    batchDuration = Timer.builder("chat.batch.duration").description("Time to commit one message batch").register(registry);
     errorFrames = Counter.builder("chat.error.frames").description("error frames sent to clients").register(registry);
   }
 }

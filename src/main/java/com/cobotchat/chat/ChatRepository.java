@@ -28,12 +28,12 @@ final class ChatRepository {
        WHERE ro.id = $1 AND ro.archived_at IS NULL
          AND me.cobot_user_id IS NOT NULL AND (me.status = 'active' OR me.admin)""";
 
-  /** Like {@link #ACCESS}, and admins of the room's space see every room of it. */
+  /** Like {@link #ACCESS}, and admins of the room's space see every room of it except direct rooms. */
   static final String ACCESS_OR_ADMIN = """
       SELECT ro.id, ro.last_seq, ro.space_id FROM rooms ro
         JOIN members me ON me.id = $2 AND me.space_id = ro.space_id
        WHERE ro.id = $1 AND ro.archived_at IS NULL AND me.cobot_user_id IS NOT NULL
-         AND (me.admin OR (me.status = 'active'
+         AND ((me.admin AND ro.kind <> 'dm') OR ((me.status = 'active' OR me.admin)
               AND EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = ro.id AND rm.member_id = me.id)))""";
 
   static final String EVENT_COLUMNS = """
@@ -103,8 +103,10 @@ final class ChatRepository {
       SELECT r.id, r.name, r.kind, r.is_default, r.auto_join, r.auto_join_plans,
              (SELECT count(*) FROM room_members rm WHERE rm.room_id = r.id) AS members
         FROM rooms r
-       WHERE r.space_id = $1 AND r.kind <> 'dm' AND r.archived_at IS NULL
+        JOIN members me ON me.id = $1 AND me.space_id = r.space_id AND me.admin AND me.cobot_user_id IS NOT NULL
+       WHERE r.kind <> 'dm' AND r.archived_at IS NULL
        ORDER BY r.is_default DESC, lower(r.name), r.id""";
+  private static final String IS_ADMIN = "SELECT 1 FROM members WHERE id = $1 AND admin AND cobot_user_id IS NOT NULL";
 
   private final Pool pool;
 
@@ -192,8 +194,11 @@ final class ChatRepository {
     });
   }
 
-  Future<JsonArray> spaceRooms(long spaceId) {
-    return pool.preparedQuery(SPACE_ROOMS).execute(Tuple.of(spaceId)).map(rows -> {
+  /** Every live room of the admin's space except direct rooms; {@code forbidden} unless the member is an admin now. */
+  Future<JsonArray> spaceRooms(long adminId) {
+    return pool.preparedQuery(IS_ADMIN).execute(Tuple.of(adminId)).compose(admin -> admin.size() == 0
+        ? Future.failedFuture(ChatException.forbidden("only space admins can do this"))
+        : pool.preparedQuery(SPACE_ROOMS).execute(Tuple.of(adminId))).map(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(RoomSummary.describe(r.getLong("id"), r.getString("name"), r.getString("kind"),
           r.getBoolean("is_default"), r.getString("auto_join"), plans(r)).put("members", r.getLong("members"))));

@@ -24,13 +24,14 @@ import java.util.TreeMap;
  * transaction that inserts it (the room row lock orders writers across nodes), and is published on
  * the {@link ChatBus} only after the commit.
  *
- * <p>Sends go through one batcher per node, on its own event loop: a message that arrives while
- * nothing is being written is written at once; messages that arrive during a write are written
- * together in the next transaction (at most {@value #MAX_BATCH}), in arrival order, so each room
- * keeps the order of its sends.
+ * <p>Sends go through one batcher per node, on its own event loop, with {@value #LANES} lanes (a
+ * room always uses the same lane): a message that arrives while its lane is idle is written at
+ * once; messages that arrive during a write are written together in the lane's next transaction
+ * (at most {@value #MAX_BATCH}), in arrival order, so each room keeps the order of its sends.
  */
 final class MessageStore {
   static final int MAX_BATCH = 500;
+  static final int LANES = 3;
   static final int MAX_QUEUE = 20_000;
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
 
@@ -96,15 +97,24 @@ final class MessageStore {
   private final ChatBus bus;
   private final ChatMetrics metrics;
   private final Context context;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private boolean writing;
+  private final Lane[] lanes = new Lane[LANES];
+  private int queued;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+
+  /** Sends of some rooms, written one transaction at a time. */
+  private static final class Lane {
+    final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    boolean writing;
+  }
 
   MessageStore(Vertx vertx, Pool pool, ChatBus bus, ChatMetrics metrics) {
     this.pool = pool;
     this.bus = bus;
     this.metrics = metrics;
     this.context = vertx.getOrCreateContext();
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = new Lane();
+    }
   }
 
   /** Queues a send; completes on the caller's context after the commit (or with a {@link ChatException}). */
@@ -118,41 +128,46 @@ final class MessageStore {
   Future<Void> drain() {
     Promise<Void> promise = Promise.promise();
     context.runOnContext(v -> {
-      if (!writing && queue.isEmpty()) {
-        promise.complete();
-      } else {
-        drainWaiters.add(promise);
-      }
+      drainWaiters.add(promise);
+      checkDrained();
     });
     return promise.future();
   }
 
+  private void checkDrained() {
+    if (queued == 0 && drainWaiters.size() > 0) {
+      drainWaiters.forEach(Promise::complete);
+      drainWaiters.clear();
+    }
+  }
+
   private void enqueue(Pending pending) {
-    if (queue.size() >= MAX_QUEUE) {
+    if (queued >= MAX_QUEUE) {
       pending.promise().fail(new ChatException(ChatException.Code.UNAVAILABLE, "the server is overloaded; retry"));
       return;
     }
-    queue.add(pending);
-    writeNext();
+    queued++;
+    Lane lane = lanes[(int) Math.floorMod(pending.command().roomId(), (long) LANES)];
+    lane.queue.add(pending);
+    writeNext(lane);
   }
 
-  private void writeNext() {
-    if (writing) {
+  private void writeNext(Lane lane) {
+    if (lane.writing || lane.queue.isEmpty()) {
+      checkDrained();
       return;
     }
-    if (queue.isEmpty()) {
-      drainWaiters.forEach(Promise::complete);
-      drainWaiters.clear();
-      return;
-    }
-    writing = true;
-    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(queue.poll());
+    lane.writing = true;
+    List<Pending> batch = new ArrayList<>(Math.min(lane.queue.size(), MAX_BATCH));
+    while (!lane.queue.isEmpty() && batch.size() < MAX_BATCH) {
+      batch.add(lane.queue.poll());
     }
     metrics.batchSize.record(batch.size());
+    long started = System.nanoTime();
     write(batch).recover(err -> isDuplicate(err) ? write(batch) : Future.failedFuture(err)).onComplete(ar -> {
-      writing = false;
+      lane.writing = false;
+      queued -= batch.size();
+      metrics.batchDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       if (ar.failed()) {
         ChatException failure = ChatException.from(ar.cause());
         if (failure.code() == ChatException.Code.INTERNAL) {
@@ -170,7 +185,7 @@ final class MessageStore {
           }
         }
       }
-      writeNext();
+      writeNext(lane);
     });
   }
 
@@ -178,12 +193,16 @@ final class MessageStore {
   private Future<List<Object>> write(List<Pending> batch) {
     List<Long> rooms = batch.stream().map(p -> p.command().roomId()).distinct().sorted().toList();
     List<NewRow> inserted = new ArrayList<>();
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ROOMS).execute(Tuple.of(rooms.toArray(Long[]::new)))
-        .compose(locked -> {
-          Map<Long, Long> lastSeq = new HashMap<>();
-          locked.forEach(r -> lastSeq.put(r.getLong("id"), r.getLong("last_seq")));
-          return lookup(conn, batch).compose(found -> assign(conn, batch, found, lastSeq, inserted));
-        }))
+    // The lookup is pipelined behind the lock: PostgreSQL runs it after the lock is granted, with a fresh snapshot.
+    return pool.withTransaction(conn -> {
+          Future<io.vertx.sqlclient.RowSet<Row>> locking = conn.preparedQuery(LOCK_ROOMS).execute(Tuple.of(rooms.toArray(Long[]::new)));
+          Future<List<Row>> looking = lookup(conn, batch);
+          return Future.all(locking, looking).compose(both -> {
+            Map<Long, Long> lastSeq = new HashMap<>();
+            locking.result().forEach(r -> lastSeq.put(r.getLong("id"), r.getLong("last_seq")));
+            return assign(conn, batch, looking.result(), lastSeq, inserted);
+          });
+        })
         .map(results -> {
           publish(inserted);
           metrics.persisted.increment(inserted.size());

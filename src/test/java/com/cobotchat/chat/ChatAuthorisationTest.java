@@ -118,6 +118,12 @@ class ChatAuthorisationTest extends ChatTestBase {
       a.send(attempt.copy().put("ref", "r"));
       assertThat(a.answer("error", "r").getString("code")).as("answer to %s", attempt).isEqualTo("not_found");
     }
+    long dm = membership().openDirect(ada.id(), member(space, "Bob").id()).await();
+    ChatClient chief = connect(boss);
+    chief.send(frame("room_members", "room", id(dm), "ref", "peek"));
+    assertThat(error(chief, "peek").getString("code")).as("admins do not see into direct rooms").isEqualTo("not_found");
+    chief.send(frame("room_members", "room", id(secret), "ref", "own"));
+    assertThat(chief.answer("room_members", "own").getJsonArray("members")).hasSize(1);
   }
 
   @Test
@@ -142,5 +148,23 @@ class ChatAuthorisationTest extends ChatTestBase {
     }
     assertThat(rows("SELECT count(*) FROM rooms WHERE space_id = $1", space.id()).get(0).getLong(0)).isEqualTo(1);
     assertThat(rows("SELECT name FROM rooms WHERE id = $1", general).get(0).getString(0)).isEqualTo("general");
+  }
+
+  @Test
+  void an_admin_demoted_while_connected_loses_the_admin_operations() {
+    Space space = space();
+    long general = defaultRoom(space);
+    Member boss = admin(space, "Boss");
+    ChatClient chief = connect(boss);
+    chief.send(frame("rooms", "ref", "before"));
+    assertThat(chief.answer("rooms", "before").getJsonArray("rooms")).hasSize(1);
+
+    app.services().members().setAdmin(app.services().pool(), space.id(), boss.cobotUserId(), false).await();
+
+    for (JsonObject attempt : List.of(frame("rooms"), frame("room_rename", "room", id(general), "name", "x"),
+        frame("room_create", "name", "y"))) {
+      chief.send(attempt.copy().put("ref", "after"));
+      assertThat(error(chief, "after").getString("code")).as("answer to %s", attempt).isEqualTo("forbidden");
+    }
   }
 }

@@ -66,6 +66,32 @@ class ChatLimitsTest extends ChatTestBase {
   }
 
   @Test
+  void a_connection_gets_at_most_32_requests_in_flight() {
+    Space space = space();
+    long general = defaultRoom(space);
+    ChatClient a = connect(member(space, "Ada"));
+    for (int i = 0; i < 200; i++) {
+      a.send(frame("history", "room", id(general), "limit", 1, "ref", "h" + i));
+    }
+    int answered = 0;
+    int limited = 0;
+    for (int i = 0; i < 200; i++) {
+      String ref = "h" + i;
+      JsonObject answer = a.await(f -> ref.equals(f.getValue("ref")));
+      if ("error".equals(answer.getString("type"))) {
+        assertThat(answer.getString("code")).isEqualTo("rate_limited");
+        limited++;
+      } else {
+        answered++;
+      }
+    }
+    assertThat(answered).isGreaterThanOrEqualTo(32);
+    assertThat(answered + limited).isEqualTo(200);
+    a.send(frame("history", "room", id(general), "ref", "after"));
+    assertThat(a.answer("history", "after")).isNotNull();
+  }
+
+  @Test
   void a_connection_holds_at_most_fifty_subscriptions() {
     Space space = space();
     Member boss = admin(space, "Boss");

@@ -96,4 +96,13 @@ class ChatMalformedFramesTest extends ChatTestBase {
         .isEqualTo("unaffected");
     assertThat(rows("SELECT count(*) FROM messages WHERE client_msg_id = 'big'").get(0).getLong(0)).isZero();
   }
+
+  @Test
+  void an_oversize_message_in_fragments_is_closed_with_1009_too() {
+    Space space = space();
+    ChatClient a = connect(member(space, "Ada"));
+    a.sendFrame(WebSocketFrame.textFrame("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(40_000), false));
+    a.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer("y".repeat(40_000) + "\"}"), true));
+    assertThat(a.closeCode(ChatClient.WAIT)).isEqualTo(1009);
+  }
 }
