@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (docs/benchmarks.md tells what it measures).
+#   bench/run.sh            full run (about 25 minutes), writes docs/benchmarks.md and docs/benchmarks-latency.svg
+#   bench/run.sh --quick    smoke run (about a minute), writes bench/results/quick/
+#   bench/run.sh --only 2   only some scenarios (1 end to end, 2 fan-out, 3 persistence, 4 idle, 5 reconnect storm)
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), Java 17, Maven and Node.js with npm.
+# Everything runs over loopback; nothing is contacted except the npm registry for the reference servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[bench] %s\n' "$*"; }
+
+# Each socket is a file descriptor, in the server and in the load tool. Raise the soft limit as far
+# as the hard limit allows (a container may cap the hard limit; the idle scenario reports where it stopped).
+hard=$(ulimit -Hn)
+want=1048576
+if [ "$hard" != "unlimited" ] && [ "$hard" -lt "$want" ]; then want=$hard; fi
+ulimit -n "$want" 2>/dev/null || ulimit -n "$hard" 2>/dev/null || true
+log "open files: soft $(ulimit -n), hard $(ulimit -Hn)"
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  log "PostgreSQL is not answering on 127.0.0.1:5432"
+  exit 1
+fi
+
+log "installing the reference servers (npm ci in bench/)"
+(cd bench && npm ci --no-audit --no-fund --loglevel=error)
+
+log "compiling (mvn test-compile)"
+mvn -B -q -o test-compile 2>/dev/null || mvn -B -q test-compile
+mvn -B -q -o org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1 \
+  || mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
+cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+
+export BENCH_COMMAND="bench/run.sh${*:+ $*}"
+log "running: $BENCH_COMMAND (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+exec java -Xmx3g -XX:+UseG1GC -Dlogback.configurationFile=logback-bench.xml -cp "$cp" com.cobotchat.bench.Bench "$@"
