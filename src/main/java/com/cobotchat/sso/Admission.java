@@ -1,6 +1,7 @@
 package com.cobotchat.sso;
 
 import com.cobotchat.app.SecretKeys;
+import com.cobotchat.chat.RoomMembership;
 import com.cobotchat.cobot.CobotClient;
 import com.cobotchat.cobot.CobotUser;
 import com.cobotchat.space.Member;
@@ -47,15 +48,17 @@ public final class Admission {
   private final CobotClient cobot;
   private final SecretKeys keys;
   private final Clock clock;
+  private final RoomMembership rooms;
 
   public Admission(Pool pool, SpaceRepository spaces, MemberRepository members, CobotClient cobot, SecretKeys keys,
-                   Clock clock) {
+                   Clock clock, RoomMembership rooms) {
     this.pool = pool;
     this.spaces = spaces;
     this.members = members;
     this.cobot = cobot;
     this.keys = keys;
     this.clock = clock;
+    this.rooms = rooms;
   }
 
   public Future<Outcome> admit(Space space, CobotUser user) {
@@ -65,8 +68,14 @@ public final class Admission {
             ? members.ensureAdmin(pool, space.id(), user.id(), adminOf.get().name()).map(Optional::of)
             : dropAdmin(space, member))
         .map(member -> decide(member))
+        .compose(this::joinRooms)
         .recover(err -> err instanceof NotInstalled
             ? Future.succeededFuture(Outcome.refused(Refusal.NOT_INSTALLED)) : Future.failedFuture(err));
+  }
+
+  /** A member admitted before their webhook arrived still lands in the space's rooms (rules are idempotent). */
+  private Future<Outcome> joinRooms(Outcome outcome) {
+    return outcome.admitted() ? rooms.applyRules(outcome.member().id()).map(outcome) : Future.succeededFuture(outcome);
   }
 
   /** Our record of the user's membership in this space; fetched from Cobot when we have none (or only a pending one). */

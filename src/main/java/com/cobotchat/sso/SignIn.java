@@ -20,7 +20,7 @@ public record SignIn(MemberSignIn pages, TicketEndpoint tickets, Logout logout, 
     Authenticator auth = new Authenticator(services.sessions(), services.members(), pageTokens);
     OAuthStates states = new OAuthStates(services.pool(), config.secret());
     Admission admission = new Admission(services.pool(), services.spaces(), services.members(), cobot, config.secret(),
-        clock);
+        services.clock(), services.chat().membership());
     MemberSignIn pages = new MemberSignIn(config, services.spaces(), services.members(), services.sessions(), states,
         new Handoffs(services.pool()), pageTokens, csrf, auth, admission, cobot, services.templates());
     return new SignIn(pages, new TicketEndpoint(auth, services.tickets(), pageTokens, csrf),

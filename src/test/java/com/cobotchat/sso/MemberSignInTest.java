@@ -49,6 +49,20 @@ class MemberSignInTest {
   }
 
   @Test
+  @DisplayName("a member signed in before their webhook arrived is already in the space's default room")
+  void member_admitted_before_the_webhook_joins_the_default_room() {
+    long room = h.app.services().chat().membership().ensureDefaultRoom(space.space().id()).await();
+    SimMember early = h.member(space, "Emil Early");
+    SignInHarness.Landing landing = h.signIn(space, early);
+    assertThat(landing).isNotNull();
+    long joined = h.app.services().pool().preparedQuery("""
+        SELECT count(*) FROM room_members rm JOIN members m ON m.id = rm.member_id
+         WHERE rm.room_id = $1 AND m.cobot_user_id = $2""")
+        .execute(io.vertx.sqlclient.Tuple.of(room, early.userId())).await().iterator().next().getLong(0);
+    assertThat(joined).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("embed starts OAuth on the space host with read_user, a signed state and PKCE S256")
   void embed_without_session_redirects_to_space_host_authorize() {
     Http.Response r = h.embed(SignInHarness.embedQuery(space, space.admin().userId()), null);
