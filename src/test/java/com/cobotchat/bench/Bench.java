@@ -183,7 +183,7 @@ public final class Bench {
   private JsonObject endToEnd(Scenarios s, Path runDir) throws Exception {
     try (Target t = chat(runDir, "e2e")) {
       return quick ? s.endToEnd(t, 100, 20, new double[] {50}, 2_000, 3_000)
-          : profiled(t, runDir, "e2e", () -> s.endToEnd(t, 2_000, 20, new double[] {250, 1_000, 2_000}, 20_000, 10_000));
+          : profiled(t, runDir, "e2e", () -> s.endToEnd(t, 2_000, 20, new double[] {100, 250, 500, 1_000}, 15_000, 10_000));
     }
   }
 
