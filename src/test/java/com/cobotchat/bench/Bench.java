@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * <p>Arguments: {@code --quick} (a smoke run of a few seconds per scenario), {@code --only 1,2,...},
  * {@code --docs DIR} (where benchmarks.md and the SVG go; default {@code docs}, for quick runs
  * {@code bench/results/quick}), {@code --bench DIR} (the folder with the Node servers; default {@code bench}),
- * {@code --report RESULTS.json} (only rewrite the Markdown and the chart from a saved run).
+ * {@code --report A.json[,B.json]} (only rewrite the Markdown and the chart from saved runs; scenarios in later
+ * files replace those of earlier ones).
  */
 public final class Bench {
   private final boolean quick;
@@ -56,7 +57,19 @@ public final class Bench {
         case "--docs" -> docs = Path.of(args[++i]);
         case "--bench" -> benchDir = new File(args[++i]);
         case "--report" -> {
-          JsonObject saved = new JsonObject(Files.readString(Path.of(args[++i])));
+          JsonObject saved = new JsonObject();
+          for (String file : args[++i].split(",")) {
+            JsonObject part = new JsonObject(Files.readString(Path.of(file)));
+            if (saved.isEmpty()) {
+              saved = part;
+            } else {
+              for (String key : List.of("endToEnd", "fanOut", "persistence", "idle", "storm")) {
+                if (part.containsKey(key)) {
+                  saved.put(key, part.getValue(key));
+                }
+              }
+            }
+          }
           Path out = docs == null ? Path.of("docs") : docs;
           Report report = new Report(saved);
           Files.writeString(out.resolve("benchmarks.md"), report.markdown());
@@ -170,7 +183,7 @@ public final class Bench {
   private JsonObject endToEnd(Scenarios s, Path runDir) throws Exception {
     try (Target t = chat(runDir, "e2e")) {
       return quick ? s.endToEnd(t, 100, 20, new double[] {50}, 2_000, 3_000)
-          : profiled(t, runDir, "e2e", () -> s.endToEnd(t, 2_000, 20, new double[] {250, 1_000, 2_000}, 20_000, 10_000));
+          : profiled(t, runDir, "e2e", () -> s.endToEnd(t, 2_000, 20, new double[] {100, 250, 500, 1_000}, 15_000, 10_000));
     }
   }
 

@@ -20,6 +20,9 @@ import io.vertx.core.json.JsonObject;
 final class LoadConn {
   enum Proto { OURS, WS, SOCKETIO }
 
+  /** How long an open may take (TCP connect and the upgrade answer). */
+  static final long OPEN_TIMEOUT_MS = 30_000;
+
   final Proto proto;
   final int index;
   final Context context;
@@ -73,7 +76,7 @@ final class LoadConn {
         }
       });
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-          .setTimeout(120_000).setConnectTimeout(120_000);
+          .setTimeout(OPEN_TIMEOUT_MS).setConnectTimeout(OPEN_TIMEOUT_MS);
       switch (proto) {
         case OURS -> options.setURI("/ws?ticket=" + ticket).addHeader("Origin", origin);
         case WS -> options.setURI(subscriber ? "/?sub=1" : "/");

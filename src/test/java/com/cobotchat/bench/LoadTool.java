@@ -53,49 +53,62 @@ final class LoadTool implements AutoCloseable {
   }
 
   /** Result of opening many sockets: how many opened, and the first failure if any. */
-  record Opened(int ok, int failed, String firstError, double seconds) {
-    JsonObject toJson() {
-      return new JsonObject().put("opened", ok).put("failed", failed).put("firstError", firstError).put("seconds", round(seconds));
-    }
+  record Opened(int ok, int failed, int retried, String firstError, double seconds) {
   }
+
+  /** Attempts per socket: a refused open (for example 1013 when the server's database pool is exhausted) is retried with a new ticket. */
+  static final int MAX_ATTEMPTS = 5;
 
   /**
    * Opens the connections, {@code wave} at a time (all at once when {@code wave} ≥ n). For the chat,
-   * tickets are issued for each chunk right before it connects (they live 30 s). Members are given
+   * tickets are issued for each chunk right before it connects (they live 30 s). Refused sockets are
+   * retried after 300–700 ms, up to {@value #MAX_ATTEMPTS} attempts, as the UI would; then opening stops. Members are given
    * per connection ({@code memberOf}); ignored by the reference servers.
    */
   Opened open(Target target, List<LoadConn> conns, Function<LoadConn, Long> memberOf, boolean subscriber, int wave) {
+    return open(target, conns, memberOf, subscriber, wave, MAX_ATTEMPTS);
+  }
+
+  Opened open(Target target, List<LoadConn> conns, Function<LoadConn, Long> memberOf, boolean subscriber, int wave, int attempts) {
     long start = System.nanoTime();
     int ok = 0;
     int failed = 0;
+    int retried = 0;
     String firstError = null;
     int chunk = Math.max(wave, 1);
-    for (int from = 0; from < conns.size(); from += chunk) {
-      List<LoadConn> part = conns.subList(from, Math.min(conns.size(), from + chunk));
-      List<String> tickets = null;
-      if (target.isChat()) {
-        tickets = target.tickets(part.stream().map(memberOf).toList());
-      }
-      List<Future<Void>> opening = new ArrayList<>(part.size());
-      for (int i = 0; i < part.size(); i++) {
-        opening.add(part.get(i).open(client, target.port, tickets == null ? null : tickets.get(i), target.origin, subscriber));
-      }
-      for (Future<Void> f : opening) {
-        try {
-          f.toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
-          ok++;
-        } catch (Exception e) {
-          failed++;
-          if (firstError == null) {
-            firstError = String.valueOf(e.getCause() == null ? e : e.getCause());
+    for (int from = 0; from < conns.size() && failed == 0; from += chunk) {
+      List<LoadConn> todo = conns.subList(from, Math.min(conns.size(), from + chunk));
+      for (int attempt = 1; !todo.isEmpty(); attempt++) {
+        List<String> tickets = target.isChat() ? target.tickets(todo.stream().map(memberOf).toList()) : null;
+        List<Future<Void>> opening = new ArrayList<>(todo.size());
+        for (int i = 0; i < todo.size(); i++) {
+          opening.add(todo.get(i).open(client, target.port, tickets == null ? null : tickets.get(i), target.origin, subscriber));
+        }
+        List<LoadConn> again = new ArrayList<>();
+        for (int i = 0; i < opening.size(); i++) {
+          try {
+            opening.get(i).toCompletionStage().toCompletableFuture().get(LoadConn.OPEN_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+            ok++;
+          } catch (Exception e) {
+            again.add(todo.get(i));
+            if (attempt == attempts && firstError == null) {
+              firstError = String.valueOf(e.getCause() == null ? e : e.getCause());
+            }
           }
         }
-      }
-      if (failed > 0 && wave < conns.size()) {
-        break;
+        if (again.isEmpty()) {
+          break;
+        }
+        if (attempt == attempts) {
+          failed += again.size();
+          break;
+        }
+        retried += again.size();
+        Target.sleep(300 + (long) (Math.random() * 400));
+        todo = again;
       }
     }
-    return new Opened(ok, failed, firstError, (System.nanoTime() - start) / 1e9);
+    return new Opened(ok, failed, retried, firstError, (System.nanoTime() - start) / 1e9);
   }
 
   /** Subscribes each connection to its room ({@code after} when given), {@code wave} at a time; returns failures. */

@@ -410,10 +410,12 @@ final class Report {
     md.append(f("Each socket is a different member, signed in and subscribed to its room (rooms of 20), then left idle. "
             + "Memory of the server process after three `System.gc()`; baseline with no socket: heap %.1f MB, RSS %.1f MB. "
             + "Kernel socket buffers are not in RSS.%n%n", base.getLong("heapUsed") / 1e6, base.getLong("rss") / 1e6));
-    md.append("| sockets | opened in | heap used | RSS | heap per connection | RSS per connection |\n|---|---|---|---|---|---|\n");
+    md.append("| sockets | opened in | refused and retried | heap used | RSS | heap per connection | RSS per connection |\n"
+        + "|---|---|---|---|---|---|---|\n");
     for (Object o : s.getJsonArray("points")) {
       JsonObject p = (JsonObject) o;
-      md.append(f("| %,d | %.1f s | %.1f MB | %.1f MB | %.1f KB | %.1f KB |%n", p.getLong("connections"), p.getDouble("openSeconds"),
+      md.append(f("| %,d | %.1f s | %,d | %.1f MB | %.1f MB | %.1f KB | %.1f KB |%n", p.getLong("connections"), p.getDouble("openSeconds"),
+          p.getInteger("openRetries", 0),
           p.getLong("heapUsed") / 1e6, p.getLong("rss") / 1e6, p.getLong("heapPerConnection") / 1024.0,
           p.getLong("rssPerConnection") / 1024.0));
     }

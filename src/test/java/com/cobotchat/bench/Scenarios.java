@@ -59,6 +59,10 @@ final class Scenarios {
     if (opened.failed() > 0) {
       throw new IllegalStateException(opened.failed() + " of " + conns.size() + " sockets did not open: " + opened.firstError());
     }
+    if (opened.retried() > 0) {
+      log.accept(String.format("  (opening %,d sockets took %.1f s; %,d refused opens were retried)", conns.size(), opened.seconds(),
+          opened.retried()));
+    }
   }
 
   private void subscribeOrFail(List<LoadConn> conns) {
@@ -234,7 +238,7 @@ final class Scenarios {
     String stoppedBy = null;
     for (int level : levels) {
       List<LoadConn> part = m.receivers().subList(connected, level);
-      LoadTool.Opened opened = tool.open(target, part, m.memberOf()::get, true, 250);
+      LoadTool.Opened opened = tool.open(target, part, m.memberOf()::get, true, 200, 2);
       int subFailed = tool.subscribe(part.stream().filter(c -> c.ready && !c.closed).toList(), c -> c.room, null, 1000);
       connected += opened.ok();
       Target.sleep(2000);
@@ -242,13 +246,14 @@ final class Scenarios {
       JsonObject db = target.dbStats();
       long open = db.getLong("connections");
       JsonObject point = new JsonObject().put("target", level).put("connections", open).put("openSeconds", opened.seconds())
+          .put("openRetries", opened.retried())
           .put("heapUsed", mem.getLong("heapUsed")).put("rss", mem.getLong("rss"))
           .put("heapPerConnection", open == 0 ? 0 : (mem.getLong("heapUsed") - base.getLong("heapUsed")) / open)
           .put("rssPerConnection", open == 0 ? 0 : (mem.getLong("rss") - base.getLong("rss")) / open)
           .put("subscribeFailures", subFailed).put("openFailures", opened.failed());
       points.add(point);
-      log.accept(String.format("  idle %,d sockets (asked %,d, opened in %.1f s): heap %,d B/connection, RSS %,d B/connection%s", open,
-          level, opened.seconds(), point.getLong("heapPerConnection"), point.getLong("rssPerConnection"),
+      log.accept(String.format("  idle %,d sockets (asked %,d, opened in %.1f s, %,d retries): heap %,d B/connection, RSS %,d B/connection%s", open,
+          level, opened.seconds(), opened.retried(), point.getLong("heapPerConnection"), point.getLong("rssPerConnection"),
           opened.failed() > 0 ? "; stopped: " + opened.firstError() : ""));
       if (opened.failed() > 0) {
         stoppedBy = opened.firstError();

@@ -127,8 +127,19 @@ final class Target implements AutoCloseable {
     return isChat() ? get("/bench/memory") : stats(true);
   }
 
+  /** Database and chat counters; retried for up to 60 s (an overloaded node may time out on its pool), empty if never. */
   JsonObject dbStats() {
-    return get("/bench/stats");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return get("/bench/stats");
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          return new JsonObject().put("messages", -1L).put("batches", -1L).put("connections", -1L).put("error", String.valueOf(e));
+        }
+        sleep(1_000);
+      }
+    }
   }
 
   long cpuMicros() {
