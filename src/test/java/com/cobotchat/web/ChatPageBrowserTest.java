@@ -375,7 +375,7 @@ class ChatPageBrowserTest {
         msgs AS (
           INSERT INTO messages (room_id, author_id, author_name, client_msg_id, text, seq, created_at)
           SELECT $1, $2, 'Ada Admin', 'seed-' || g, 'history ' || lpad(g::text, 3, '0'), seq,
-                 now() - interval '1 day' - ($3 - g) * interval '1 minute' FROM gen
+                 date_trunc('day', now()) - interval '12 hours' - ($3 - g) * interval '1 minute' FROM gen
           RETURNING id, seq, created_at),
         ev AS (INSERT INTO room_events (room_id, seq, kind, message_id, actor_id, created_at)
                SELECT $1, seq, 'message', id, $2, created_at FROM msgs),
