@@ -59,6 +59,19 @@ public final class QuickLoad {
     System.exit(0);
   }
 
+  private static String issue(Application app, long memberId) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return app.services().tickets().issue(memberId, null).await();
+      } catch (RuntimeException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
   private static void subscribedAtLeast(CountDownLatch latch, long left, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (latch.getCount() > left && System.nanoTime() < deadline) {
@@ -111,7 +124,7 @@ public final class QuickLoad {
     String origin = app.services().config().publicOrigin();
     long periodMs = Math.max(1, Math.round(1000 / rate));
     Random random = new Random(1);
-    boolean[] sending = {true};
+    boolean[] sending = {false};
 
     long connectStart = System.nanoTime();
     for (int i = 0; i < members; i++) {
@@ -120,7 +133,7 @@ public final class QuickLoad {
       }
       int index = i;
       long room = rm[i];
-      String ticket = app.services().tickets().issue(memberIds[i], null).await();
+      String ticket = issue(app, memberIds[i]);
       long offset = random.nextInt((int) periodMs);
       Context context = clients.getOrCreateContext();
       context.runOnContext(v -> {
@@ -178,6 +191,7 @@ public final class QuickLoad {
           + closeCodes);
     }
     System.out.printf("connected and subscribed %d clients in %.1f s%n", members, (System.nanoTime() - connectStart) / 1e9);
+    sending[0] = true;
     System.out.printf("%d members in %d rooms of %d, %.1f msgs/s each (offered %.0f msgs/s, %.0f deliveries/s)%n",
         members, roomCount, roomSize, rate, members * rate, members * rate * roomSize);
     TimeUnit.SECONDS.sleep(3);
@@ -188,9 +202,13 @@ public final class QuickLoad {
     long events0 = events.get();
     long acks0 = acks.get();
     latencyCount.set(0);
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    double load0 = os.getSystemLoadAverage();
     long t0 = System.nanoTime();
     TimeUnit.SECONDS.sleep(seconds);
     double elapsed = (System.nanoTime() - t0) / 1e9;
+    double cores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
     double persisted = (registry.counter("chat.messages.persisted").count() - persisted0) / elapsed;
     double deliveries = (registry.counter("chat.deliveries").count() - deliveries0) / elapsed;
     double received = (events.get() - events0) / elapsed;
@@ -214,6 +232,8 @@ public final class QuickLoad {
       System.out.printf("batches: %d, mean size %.1f, max %.0f; commit time mean %.1f ms, max %.1f ms%n", batches.count(),
           batches.mean(), batches.max(), batchTime.mean(TimeUnit.MILLISECONDS), batchTime.max(TimeUnit.MILLISECONDS));
     }
+    System.out.printf("this JVM (node and clients) used %.2f cores of %d; machine load average %.1f -> %.1f%n",
+        cores, Runtime.getRuntime().availableProcessors(), load0, os.getSystemLoadAverage());
     System.out.println("error frames by message: " + errorCodes + ", closed sockets by code: " + closeCodes);
   }
 }
