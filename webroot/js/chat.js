@@ -156,6 +156,7 @@
   }
 
   function onReady(frame) {
+    var shown = app.current;
     app.me = frame.user;
     app.space = frame.space;
     var seen = {};
@@ -173,8 +174,11 @@
     }
     subscribeAll();
     renderSidebar();
-    if (app.current) {
-      selectRoom(app.current, { initial: true });
+    if (app.current && app.current === shown) {
+      // A reconnect: keep what the member sees; the catch-up adds what was missed.
+      renderRoomHeader(app.rooms.get(app.current));
+    } else if (app.current) {
+      selectRoom(app.current, {});
     } else {
       renderEmpty();
     }
