@@ -162,6 +162,8 @@
         aria: { label: t('admin.rename') + ' ' + label }, on: { click: function () { self.toggle(room.id, 'rename'); } } }), ' ',
       el('button', { type: 'button', className: 'link-button rule-button', text: t('admin.rule'),
         aria: { label: t('admin.rule') + ' ' + label }, on: { click: function () { self.toggle(room.id, 'rule'); } } }), ' ',
+      el('button', { type: 'button', className: 'link-button members-button', text: t('admin.roomMembers'),
+        aria: { label: t('admin.roomMembers') + ' ' + label }, on: { click: function () { self.toggle(room.id, 'members'); } } }), ' ',
       room['default'] ? null : el('button', { type: 'button', className: 'link-button archive-button', text: t('admin.archive'),
         aria: { label: t('admin.archive') + ' ' + label }, on: { click: function () { self.toggle(room.id, 'archive'); } } })
     ]);
@@ -224,6 +226,9 @@
       });
       return ruleForm;
     }
+    if (what === 'members') {
+      return this.membersPanel(room, cancel);
+    }
     return el('div', { className: 'admin-panel' }, [
       el('p', { text: t('admin.archiveConfirm', { room: '#' + room.name }) }),
       el('p', { className: 'form-actions' }, [
@@ -232,6 +237,70 @@
         } } }), ' ', cancel, ' ', status
       ])
     ]);
+  };
+
+  /** Who is in a room (by rule or added by hand), with Remove, and a picker to add a member of the space. */
+  Admin.prototype.membersPanel = function (room, cancel) {
+    var self = this;
+    var label = '#' + room.name;
+    var panel = el('div', { className: 'admin-panel room-members' });
+    var list = el('ul', { className: 'room-member-list', aria: { label: t('admin.roomMembers') + ' ' + label } });
+    var status = el('p', { className: 'form-status', role: 'status' });
+    var pickId = 'add-member-' + room.id;
+    var pick = el('select', { id: pickId });
+    var form = el('form', { className: 'add-member', novalidate: true }, [
+      el('label', { 'for': pickId, text: t('admin.addMember') }), pick, ' ',
+      el('button', { type: 'submit', className: 'button small', text: t('admin.add') }), ' ', cancel
+    ]);
+    panel.appendChild(list);
+    panel.appendChild(el('p', { className: 'muted', text: t('admin.removedNote') }));
+    panel.appendChild(form);
+    panel.appendChild(status);
+    var fail = function (err) {
+      status.textContent = CC.errorText(err);
+    };
+    function load() {
+      var everyone = CC.directory ? CC.directory.load(false) : Promise.resolve([]);
+      return Promise.all([CC.request({ type: 'room_members', room: room.id }), everyone]).then(function (r) {
+        var inRoom = r[0].members || [];
+        var ids = {};
+        CC.clear(list);
+        inRoom.forEach(function (m) {
+          ids[m.id] = true;
+          list.appendChild(el('li', { className: 'room-member' }, [
+            el('span', { text: m.name }), ' ',
+            el('span', { className: 'tag', text: t('admin.source.' + (m.source === 'rule' ? 'rule' : 'manual')) }), ' ',
+            el('button', { type: 'button', className: 'link-button remove-member', text: t('admin.remove'),
+              aria: { label: t('admin.remove') + ' ' + m.name },
+              on: { click: function () {
+                CC.request({ type: 'room_remove_member', room: room.id, user: m.id }).then(function () {
+                  status.textContent = t('admin.memberRemoved', { name: m.name, room: label });
+                  load();
+                }, fail);
+              } } })
+          ]));
+        });
+        CC.clear(pick);
+        (r[1] || []).filter(function (m) { return !ids[m.id]; }).forEach(function (m) {
+          pick.appendChild(el('option', { value: m.id, text: m.name }));
+        });
+        form.hidden = pick.options.length === 0;
+      }, fail);
+    }
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var option = pick.options[pick.selectedIndex];
+      if (!option) {
+        return;
+      }
+      var name = option.textContent;
+      CC.request({ type: 'room_add_member', room: room.id, user: option.value }).then(function () {
+        status.textContent = t('admin.memberAdded', { name: name, room: label });
+        load();
+      }, fail);
+    });
+    load();
+    return panel;
   };
 
   Admin.prototype.create = function () {

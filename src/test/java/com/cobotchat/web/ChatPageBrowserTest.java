@@ -5,6 +5,7 @@ import com.cobotchat.simulator.SimMember;
 import com.cobotchat.testing.ChatClient;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.SelectOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -306,6 +307,21 @@ class ChatPageBrowserTest {
       room.locator("button[type=submit]").click();
       assertThat(anna.roomButton("desk-owners")).isVisible();
       assertThat(room).containsText("all members join");
+
+      room.locator(".members-button").click();
+      Locator panel = room.locator(".room-members");
+      assertThat(panel.locator(".room-member")).hasCount(3);
+      assertThat(panel.locator(".room-member").filter(new Locator.FilterOptions().setHasText("Ada Admin")))
+          .containsText("added by hand");
+      panel.locator(".room-member").filter(new Locator.FilterOptions().setHasText("Ben Becker")).locator(".remove-member").click();
+      assertThat(panel.locator(".form-status")).hasText("Ben Becker removed from #desk-owners.");
+      assertThat(ben.roomButton("desk-owners")).hasCount(0);
+      assertThat(panel.locator(".room-member")).hasCount(2);
+      panel.getByLabel("Add a member").selectOption(new SelectOption().setLabel("Ben Becker"));
+      panel.locator("button[type=submit]").click();
+      assertThat(ben.roomButton("desk-owners")).isVisible();
+      assertThat(panel.locator(".room-member").filter(new Locator.FilterOptions().setHasText("Ben Becker")))
+          .containsText("added by hand");
 
       admin.$("#reconcile").click();
       assertThat(admin.$("#reconcile-status")).containsText("memberships");
