@@ -2,6 +2,7 @@ package com.cobotchat.sync;
 
 import com.cobotchat.app.AppConfig;
 import com.cobotchat.app.Application;
+import com.cobotchat.simulator.Delivery;
 import com.cobotchat.simulator.SimMember;
 import com.cobotchat.space.MemberStatus;
 import com.cobotchat.testing.Http;
@@ -51,6 +52,7 @@ class MultiNodeSyncTest {
     String secret = world.webhookSecret(s.id());
     world.sim.pauseWebhooks(true);
     List<SimMember> added = new ArrayList<>();
+    long expectedAnswers = 0;
     try {
       for (int i = 0; i < 20; i++) {
         added.add(world.sim.addMember(s.subdomain(), "Member " + i, "Flex Desk"));
@@ -65,9 +67,12 @@ class MultiNodeSyncTest {
         }
       }
       world.settle(s.id());
+      expectedAnswers = answered() + world.sim.heldDeliveries();
     } finally {
       world.sim.pauseWebhooks(false);
     }
+    long expected = expectedAnswers;
+    SyncWorld.awaitUntil("the simulator's held deliveries answered", () -> answered() >= expected, Duration.ofSeconds(10));
     world.settle(s.id());
     for (SimMember m : added) {
       assertThat(world.member(s.id(), m.membershipId()).orElseThrow().status()).isEqualTo(MemberStatus.ACTIVE);
@@ -82,6 +87,10 @@ class MultiNodeSyncTest {
     }
     assertThat(world.count("SELECT count(*) FROM webhook_inbox WHERE space_id = $1 AND attempts <> 1", s.id()))
         .as("no row was taken twice").isZero();
+  }
+
+  private static long answered() {
+    return world.sim.deliveries().stream().filter(Delivery::succeeded).count();
   }
 
   @Test
