@@ -3,6 +3,7 @@
 #   bench/run.sh            full run (about 25 minutes), writes docs/benchmarks.md and docs/benchmarks-latency.svg
 #   bench/run.sh --quick    smoke run (about a minute), writes bench/results/quick/
 #   bench/run.sh --only 2   only some scenarios (1 end to end, 2 fan-out, 3 persistence, 4 idle, 5 reconnect storm)
+#   bench/run.sh --channel  the cross-node channel's ceiling (docs/multi-node.md): about 3 minutes, prints only
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), Java 17, Maven and Node.js with npm.
 # Everything runs over loopback; nothing is contacted except the npm registry for the reference servers.
 set -euo pipefail
@@ -34,6 +35,18 @@ mvn -B -q -o org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classp
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 
+run_java() { java -Xmx3g -XX:+UseG1GC -Dlogback.configurationFile=logback-bench.xml -cp "$cp" "$@"; }
+
+if [ "${1:-}" = "--channel" ]; then
+  log "channel ceiling: PgChatBus between two buses (15 s a series), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_java com.cobotchat.bench.ChannelCeiling 15
+  for rate in 2.5 5 10; do
+    log "chat messages across two full nodes: 400 senders at $rate msg/s each"
+    run_java com.cobotchat.bench.CrossNodeLoad 400 20 15 "$rate"
+  done
+  exit 0
+fi
+
 export BENCH_COMMAND="bench/run.sh${*:+ $*}"
 log "running: $BENCH_COMMAND (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-exec java -Xmx3g -XX:+UseG1GC -Dlogback.configurationFile=logback-bench.xml -cp "$cp" com.cobotchat.bench.Bench "$@"
+run_java com.cobotchat.bench.Bench "$@"

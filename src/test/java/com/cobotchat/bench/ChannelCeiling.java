@@ -28,8 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * pool and listening connection, on a fresh database; node A sends, node B counts what arrives and
  * how late (both nodes share the JVM, so {@code System.nanoTime()} stamps compare).
  *
- * <p>Run: {@code mvn -q -o test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=com.cobotchat.bench.ChannelCeiling [-Dexec.args="10"]} (seconds per series).
+ * <p>Run: {@code bench/run.sh --channel} (with {@link CrossNodeLoad}); the argument is seconds per series.
  *
  * <p>Series: transactions that only carry events (the NOTIFY inside the transaction, as the chat's
  * writers do) with 1, 10 and 100 events of ~250 bytes each, by 8 writers at once; and the

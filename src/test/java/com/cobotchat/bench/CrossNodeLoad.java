@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * its WebSocket; one reader per room on node B. Prints the events per second the readers on B receive
  * and the send→receive latency. Both nodes, the clients and PostgreSQL share the machine.
  *
- * <pre>java -cp target/classes:target/test-classes:$(cat target/cp.txt) com.cobotchat.bench.CrossNodeLoad [members] [roomSize] [seconds] [ratePerMember]</pre>
+ * <p>Run: {@code bench/run.sh --channel}; arguments {@code [members] [roomSize] [seconds] [ratePerMember]}.
  */
 public final class CrossNodeLoad {
   private static final java.util.concurrent.ConcurrentHashMap<String, Long> ERROR_CODES = new java.util.concurrent.ConcurrentHashMap<>();
