@@ -31,7 +31,14 @@ public final class Bench {
   private final Path docs;
   private final File benchDir;
   private final Path results;
-  private final List<String> jvm = List.of("-Xmx4g", "-XX:+UseG1GC", "-Dlogback.configurationFile=logback-bench.xml");
+  /** The server JVM's options; {@code BENCH_SERVER_JVM} (space-separated) replaces the heap and GC choice. */
+  private final List<String> jvm = serverJvm(System.getenv().getOrDefault("BENCH_SERVER_JVM", "-Xmx4g -XX:+UseG1GC"));
+
+  private static List<String> serverJvm(String options) {
+    List<String> out = new ArrayList<>(List.of(options.trim().split("\\s+")));
+    out.add("-Dlogback.configurationFile=logback-bench.xml");
+    return List.copyOf(out);
+  }
 
   private Bench(boolean quick, Set<Integer> only, Path docs, File benchDir) {
     this.quick = quick;
@@ -111,6 +118,7 @@ public final class Bench {
         .put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .put("command", System.getenv().getOrDefault("BENCH_COMMAND", "bench/run.sh"))
         .put("machine", Machine.describe())
+        .put("serverJvm", String.join(" ", jvm.subList(0, jvm.size() - 1)))
         .put("signIn", "bench-only setup: members written with com.cobotchat.testing.Fixtures (rooms and room members with "
             + "bulk SQL), WebSocket tickets issued directly with services.tickets().issue(...) on the server; no OAuth round trip");
     say("Cobot Chat benchmarks" + (quick ? " (quick smoke run)" : "") + "; results in " + runDir);
