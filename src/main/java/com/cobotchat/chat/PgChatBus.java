@@ -215,6 +215,9 @@ public final class PgChatBus implements ChatBus {
   }
 
   private void onNotification(String payload) {
+    if (payload.startsWith(header)) {
+      return; // this node's own signals, already handed to its hubs when their transaction committed
+    }
     JsonObject json;
     try {
       json = new JsonObject(payload);

@@ -223,9 +223,9 @@ public final class Bench {
       return new double[] {50, 200};
     }
     return switch (size) {
-      case 100 -> new double[] {100, 250, 500, 1_000, 1_500, 2_000, 3_000};
-      case 1_000 -> new double[] {5, 20, 50, 100, 150, 200, 300};
-      default -> new double[] {1, 5, 10, 20, 30, 40, 60};
+      case 100 -> new double[] {100, 250, 500, 1_000, 1_500, 1_750, 2_000, 2_500};
+      case 1_000 -> new double[] {5, 20, 50, 100, 125, 150, 200};
+      default -> new double[] {1, 5, 10, 20, 30, 40};
     };
   }
 

@@ -1,16 +1,21 @@
 package com.cobotchat.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters and latency recorders shared by the load tool's connections (any thread). Latencies in microseconds. */
 final class LoadStats {
+  private static final long EPOCH = System.nanoTime();
+  private static final long SLOT_NANOS = 100_000_000L;
   final Recorder deliveryLatency = new Recorder(3);
+  private final AtomicLongArray worstAckBySendSlot = new AtomicLongArray(6 * 3600 * 10);
   final Recorder ackLatency = new Recorder(3);
   final LongAdder sent = new LongAdder();
   final LongAdder delivered = new LongAdder();
@@ -36,6 +41,28 @@ final class LoadStats {
   void ack(long nanos) {
     acked.increment();
     ackLatency.recordValue(Math.max(0, nanos / 1000));
+    long slot = (System.nanoTime() - nanos - EPOCH) / SLOT_NANOS;
+    if (slot >= 0 && slot < worstAckBySendSlot.length()) {
+      worstAckBySendSlot.accumulateAndGet((int) slot, nanos / 1000, Math::max);
+    }
+  }
+
+  /**
+   * The slowest acks by when their message was sent, in 100-ms slots between two {@code System.nanoTime()}
+   * readings: shows whether a high p99 is a few stalls (many messages sent in the same slot all slow) or a spread.
+   */
+  JsonArray stalls(long fromNanos, long toNanos, long thresholdMicros) {
+    JsonArray out = new JsonArray();
+    long first = Math.max(0, (fromNanos - EPOCH) / SLOT_NANOS);
+    long last = Math.min(worstAckBySendSlot.length() - 1L, (toNanos - EPOCH) / SLOT_NANOS);
+    for (long slot = first; slot <= last; slot++) {
+      long worst = worstAckBySendSlot.get((int) slot);
+      if (worst >= thresholdMicros) {
+        out.add(new JsonObject().put("atSecond", Math.round((slot * SLOT_NANOS + EPOCH - fromNanos) / 1e8) / 10.0)
+            .put("worstAckMs", ms(worst)));
+      }
+    }
+    return out;
   }
 
   void acked(String room, long seq) {

@@ -56,6 +56,9 @@ final class LoadTool implements AutoCloseable {
   record Opened(int ok, int failed, int retried, String firstError, double seconds) {
   }
 
+  /** An ack slower than this marks its 100-ms sending slot as a stall in a step's report. */
+  static final long STALL_MICROS = 50_000;
+
   /** Attempts per socket: a refused open (for example 1013 when the server's database pool is exhausted) is retried with a new ticket. */
   static final int MAX_ATTEMPTS = 5;
 
@@ -214,7 +217,7 @@ final class LoadTool implements AutoCloseable {
         .put("sentPerSecond", round(sent / seconds))
         .put("receiversPerMessage", receivers)
         .put("offeredDeliveriesPerSecond", round(rate * receivers))
-        .put("deliveriesPerSecond", round(deliveredInWindow / seconds))
+        .put("deliveriesPerSecond", round((expected > 0 && delivered >= expected ? delivered : deliveredInWindow) / seconds))
         .put("delivered", delivered)
         .put("expected", expected)
         .put("missing", Math.max(0, expected - delivered))
@@ -228,7 +231,8 @@ final class LoadTool implements AutoCloseable {
     if (target.isChat()) {
       out.put("ackedPerSecond", round(ackedInWindow / seconds))
           .put("acked", stats.acked.sum() - acked0)
-          .put("ack", LoadStats.percentiles(acks));
+          .put("ack", LoadStats.percentiles(acks))
+          .put("stalls", stats.stalls(start, start + (long) (seconds * 1e9), STALL_MICROS));
     }
     if (stats.lastError.get() != null) {
       out.put("lastError", stats.lastError.getAndSet(null));
@@ -236,7 +240,11 @@ final class LoadTool implements AutoCloseable {
     return out;
   }
 
-  /** Saturated when less than 90 % of the offered deliveries arrived in the window, or p99 passed one second, or frames were lost. */
+  /**
+   * Saturated when less than 90 % of the offered deliveries arrived, or p99 passed one second, or frames were lost.
+   * Deliveries per second count every delivery of the step's messages when all arrived (the last ones land after the
+   * window closes, which at 1 msg/s would otherwise cost a tenth of a ten-second step), else those inside the window.
+   */
   static boolean saturated(JsonObject step) {
     double offered = step.getDouble("offeredDeliveriesPerSecond");
     return step.getDouble("deliveriesPerSecond") < 0.9 * offered

@@ -65,6 +65,20 @@ final class Scenarios {
     }
   }
 
+  /** "; stalls at 3.1 s (212 ms), …" when some 100-ms sending slots had acks slower than {@link LoadTool#STALL_MICROS}. */
+  static String stallNote(JsonObject step) {
+    JsonArray stalls = step.getJsonArray("stalls");
+    if (stalls == null || stalls.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("; ").append(stalls.size()).append(" slow 100-ms slots:");
+    for (int i = 0; i < Math.min(8, stalls.size()); i++) {
+      JsonObject s = stalls.getJsonObject(i);
+      out.append(String.format(" %.1fs(%.0fms)", s.getDouble("atSecond"), s.getDouble("worstAckMs")));
+    }
+    return out.toString();
+  }
+
   private void subscribeOrFail(List<LoadConn> conns) {
     int failed = tool.subscribe(conns, c -> c.room, null, WAVE);
     if (failed > 0) {
@@ -90,7 +104,7 @@ final class Scenarios {
               + "%,.0f deliveries/s; missing %d, errors %d", members, rate, step.getJsonObject("latency").getDouble("p50"),
           step.getJsonObject("latency").getDouble("p99"), step.getJsonObject("latency").getDouble("p999"),
           step.getJsonObject("ack").getDouble("p99"), step.getDouble("deliveriesPerSecond"), step.getLong("missing"),
-          step.getLong("errors")));
+          step.getLong("errors")) + stallNote(step));
       steps.add(step);
     }
     Target.sleep(300);
@@ -141,7 +155,7 @@ final class Scenarios {
           step.getDouble("offeredDeliveriesPerSecond"), step.getJsonObject("latency").getDouble("p50"),
           step.getJsonObject("latency").getDouble("p99"), step.getJsonObject("latency").getDouble("p999"),
           step.getDouble("serverCpuPercent"), step.getDouble("serverCpuMicrosPerDelivery") == null ? 0
-              : step.getDouble("serverCpuMicrosPerDelivery"), saturated ? "  SATURATED" : ""));
+              : step.getDouble("serverCpuMicrosPerDelivery"), saturated ? "  SATURATED" : "") + stallNote(step));
       steps.add(step);
       if (saturated) {
         break;
@@ -250,6 +264,9 @@ final class Scenarios {
           .put("heapUsed", mem.getLong("heapUsed")).put("rss", mem.getLong("rss"))
           .put("heapPerConnection", open == 0 ? 0 : (mem.getLong("heapUsed") - base.getLong("heapUsed")) / open)
           .put("rssPerConnection", open == 0 ? 0 : (mem.getLong("rss") - base.getLong("rss")) / open)
+          .put("heapCommitted", mem.getLong("heapCommitted"))
+          .put("offHeapRssPerConnection", open == 0 ? 0 : (mem.getLong("rss") - base.getLong("rss")
+              - (mem.getLong("heapCommitted") - base.getLong("heapCommitted"))) / open)
           .put("subscribeFailures", subFailed).put("openFailures", opened.failed());
       points.add(point);
       log.accept(String.format("  idle %,d sockets (asked %,d, opened in %.1f s, %,d retries): heap %,d B/connection, RSS %,d B/connection%s", open,
