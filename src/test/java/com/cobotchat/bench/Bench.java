@@ -237,9 +237,18 @@ public final class Bench {
     }
   }
 
+  /**
+   * The idle server gets a fixed heap that is touched at start-up: its RSS then holds the whole heap
+   * from the baseline on, so RSS growth per socket is memory outside the Java heap, and heap used per
+   * socket is the rest. (With a growing heap, RSS growth mostly shows G1's sizing, not the sockets.)
+   */
+  private static final List<String> IDLE_JVM = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
+      "-Dlogback.configurationFile=logback-bench.xml");
+
   private JsonObject idle(Scenarios s, Path runDir) throws Exception {
-    try (Target t = chat(runDir, "idle")) {
-      return s.idle(t, quick ? new int[] {500, 1_000} : new int[] {10_000, idleCeiling()});
+    try (Target t = Target.chatServer(IDLE_JVM, runDir.resolve("idle-server.log"))) {
+      return s.idle(t, quick ? new int[] {500, 1_000} : new int[] {10_000, idleCeiling()})
+          .put("serverJvm", String.join(" ", IDLE_JVM.subList(0, IDLE_JVM.size() - 1)));
     }
   }
 

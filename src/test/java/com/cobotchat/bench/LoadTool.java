@@ -241,12 +241,14 @@ final class LoadTool implements AutoCloseable {
   }
 
   /**
-   * Saturated when less than 90 % of the offered deliveries arrived, or p99 passed one second, or frames were lost.
+   * Saturated when less than 90 % of the deliveries the sent messages call for arrived (at 1 msg/s a ten-second step
+   * sends 8 to 10), or p99 passed one second, or frames were lost.
    * Deliveries per second count every delivery of the step's messages when all arrived (the last ones land after the
    * window closes, which at 1 msg/s would otherwise cost a tenth of a ten-second step), else those inside the window.
    */
   static boolean saturated(JsonObject step) {
-    double offered = step.getDouble("offeredDeliveriesPerSecond");
+    double offered = Math.min(step.getDouble("offeredDeliveriesPerSecond"),
+        step.getDouble("sentPerSecond") * step.getLong("receiversPerMessage"));
     return step.getDouble("deliveriesPerSecond") < 0.9 * offered
         || step.getJsonObject("latency").getDouble("p99") > 1000
         || step.getLong("missing") > 0

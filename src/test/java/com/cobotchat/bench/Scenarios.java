@@ -265,8 +265,6 @@ final class Scenarios {
           .put("heapPerConnection", open == 0 ? 0 : (mem.getLong("heapUsed") - base.getLong("heapUsed")) / open)
           .put("rssPerConnection", open == 0 ? 0 : (mem.getLong("rss") - base.getLong("rss")) / open)
           .put("heapCommitted", mem.getLong("heapCommitted"))
-          .put("offHeapRssPerConnection", open == 0 ? 0 : (mem.getLong("rss") - base.getLong("rss")
-              - (mem.getLong("heapCommitted") - base.getLong("heapCommitted"))) / open)
           .put("subscribeFailures", subFailed).put("openFailures", opened.failed());
       points.add(point);
       log.accept(String.format("  idle %,d sockets (asked %,d, opened in %.1f s, %,d retries): heap %,d B/connection, RSS %,d B/connection%s", open,

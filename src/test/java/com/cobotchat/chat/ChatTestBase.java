@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** A node on a fresh database per test class, a client Vert.x, and helpers to open member sockets. */
-abstract class ChatTestBase {
+abstract class ChatTestBase extends ChatFrames {
   static DatabaseUrl db;
   static Application app;
   static Fixtures fixtures;
@@ -107,42 +107,6 @@ abstract class ChatTestBase {
     ChatClient c = ChatClient.connect(clients, port(), ticket, origin);
     opened.add(c);
     return c;
-  }
-
-  static JsonObject frame(String type, Object... keyValues) {
-    JsonObject f = new JsonObject().put("type", type);
-    for (int i = 0; i < keyValues.length; i += 2) {
-      f.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return f;
-  }
-
-  static String id(long id) {
-    return Long.toString(id);
-  }
-
-  /** Subscribes and returns the {@code subscribed} answer. */
-  static JsonObject subscribe(ChatClient c, long room) {
-    String ref = "sub-" + UUID.randomUUID();
-    c.send(frame("subscribe", "room", id(room), "ref", ref));
-    return c.answer("subscribed", ref);
-  }
-
-  static JsonObject subscribeAfter(ChatClient c, long room, long after) {
-    String ref = "sub-" + UUID.randomUUID();
-    c.send(frame("subscribe", "room", id(room), "after", after, "ref", ref));
-    return c.answer("subscribed", ref);
-  }
-
-  /** Sends a message and returns its ack. */
-  static JsonObject say(ChatClient c, long room, String text) {
-    String cmid = UUID.randomUUID().toString();
-    c.send(frame("send", "room", id(room), "clientMsgId", cmid, "text", text));
-    return c.await(f -> "ack".equals(f.getString("type")) && cmid.equals(f.getString("clientMsgId")));
-  }
-
-  static JsonObject error(ChatClient c, String ref) {
-    return c.answer("error", ref);
   }
 
   static List<Row> rows(String sql, Object... args) {

@@ -5,6 +5,7 @@ import com.cobotchat.app.Application;
 import com.cobotchat.app.DatabaseUrl;
 import com.cobotchat.space.Member;
 import com.cobotchat.space.Space;
+import com.cobotchat.testing.Await;
 import com.cobotchat.testing.ChatClient;
 import com.cobotchat.testing.Fixtures;
 import com.cobotchat.testing.TestConfigs;
@@ -29,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * connection) on one fresh database, behind one public URL as a load balancer would present them,
  * with {@code CHAT_BUS=postgres} and a one-second heartbeat.
  */
-abstract class TwoNodeTestBase {
+abstract class TwoNodeTestBase extends ChatFrames {
   static DatabaseUrl db;
   static String publicUrl;
   static Application nodeA;
@@ -124,50 +125,6 @@ abstract class TwoNodeTestBase {
     return c;
   }
 
-  static JsonObject frame(String type, Object... keyValues) {
-    JsonObject f = new JsonObject().put("type", type);
-    for (int i = 0; i < keyValues.length; i += 2) {
-      f.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return f;
-  }
-
-  static String id(long id) {
-    return Long.toString(id);
-  }
-
-  static JsonObject subscribe(ChatClient c, long room) {
-    String ref = "sub-" + UUID.randomUUID();
-    c.send(frame("subscribe", "room", id(room), "ref", ref));
-    return c.answer("subscribed", ref);
-  }
-
-  static JsonObject subscribeAfter(ChatClient c, long room, long after) {
-    String ref = "sub-" + UUID.randomUUID();
-    c.send(frame("subscribe", "room", id(room), "after", after, "ref", ref));
-    return c.answer("subscribed", ref);
-  }
-
-  /** Sends without waiting; returns the clientMsgId. */
-  static String post(ChatClient c, long room, String text) {
-    String cmid = UUID.randomUUID().toString();
-    c.send(frame("send", "room", id(room), "clientMsgId", cmid, "text", text, "ref", cmid));
-    return cmid;
-  }
-
-  /** The answer to a {@link #post}: its {@code ack} or its {@code error}. */
-  static JsonObject answer(ChatClient c, String cmid) {
-    return c.await(f -> cmid.equals(f.getValue("ref")) && ("ack".equals(f.getString("type")) || "error".equals(f.getString("type"))));
-  }
-
-  static JsonObject ack(ChatClient c, String cmid) {
-    return c.await(f -> "ack".equals(f.getString("type")) && cmid.equals(f.getString("clientMsgId")));
-  }
-
-  static JsonObject say(ChatClient c, long room, String text) {
-    return ack(c, post(c, room, text));
-  }
-
   static List<Row> rows(String sql, Object... args) {
     List<Row> out = new ArrayList<>();
     nodeA.services().pool().preparedQuery(sql).execute(Tuple.from(args)).await().forEach(out::add);
@@ -215,18 +172,7 @@ abstract class TwoNodeTestBase {
   }
 
   static void eventually(Duration within, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, condition, within);
   }
 
   static List<Long> range(long fromExclusive, long toInclusive) {

@@ -7,6 +7,7 @@ import com.cobotchat.space.Member;
 import com.cobotchat.simulator.CobotSimulator;
 import com.cobotchat.simulator.SimMember;
 import com.cobotchat.simulator.SimulatorOptions;
+import com.cobotchat.testing.Await;
 import com.cobotchat.testing.Http;
 import com.cobotchat.testing.TestConfigs;
 import com.cobotchat.testing.TestDatabases;
@@ -194,18 +195,7 @@ final class SyncWorld implements AutoCloseable {
   }
 
   static void awaitUntil(String what, BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Await.until(what, condition, timeout);
   }
 
   double counter(String name, String tag, String value) {
