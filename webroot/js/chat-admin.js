@@ -138,12 +138,44 @@
     });
   };
 
+  // A refresh (another admin's change, a member joining) must not rebuild the panel being edited:
+  // that would drop what the admin has typed or ticked, and the focus. Its room item stays as it is.
   Admin.prototype.render = function () {
     var self = this;
-    CC.clear(this.list);
-    this.rooms.forEach(function (room) {
-      self.list.appendChild(self.roomItem(room));
+    var kept = this.editedItem();
+    Array.prototype.slice.call(this.list.children).forEach(function (child) {
+      if (child !== kept) {
+        self.list.removeChild(child);
+      }
     });
+    var keptFound = false;
+    this.rooms.forEach(function (room) {
+      if (kept && String(room.id) === kept.dataset.room) {
+        keptFound = true;
+      } else if (kept && !keptFound) {
+        self.list.insertBefore(self.roomItem(room), kept);
+      } else {
+        self.list.appendChild(self.roomItem(room));
+      }
+    });
+    if (kept && !keptFound) {
+      this.list.removeChild(kept);
+      this.open = null;
+    }
+  };
+
+  /** Renders every item afresh, the edited one included (after the admin opened, closed or saved a panel). */
+  Admin.prototype.rebuild = function () {
+    CC.clear(this.list);
+    this.render();
+  };
+
+  Admin.prototype.editedItem = function () {
+    if (!this.open) {
+      return null;
+    }
+    var item = this.list.querySelector('li[data-room="' + this.open.room + '"]');
+    return item && item.dataset.panel === this.open.what ? item : null;
   };
 
   Admin.prototype.roomItem = function (room) {
@@ -170,13 +202,14 @@
     li.appendChild(actions);
     if (this.open && this.open.room === room.id) {
       li.appendChild(this.panel(room, this.open.what));
+      li.dataset.panel = this.open.what;
     }
     return li;
   };
 
   Admin.prototype.toggle = function (roomId, what) {
     this.open = this.open && this.open.room === roomId && this.open.what === what ? null : { room: roomId, what: what };
-    this.render();
+    this.rebuild();
     var item = this.list.querySelector('li[data-room="' + roomId + '"]');
     var first = item && item.querySelector('.admin-panel input, .admin-panel button');
     if (first) {
@@ -196,7 +229,7 @@
       status.textContent = CC.errorText(err) + (err && err.message ? ' (' + err.message + ')' : '');
     };
     var cancel = el('button', { type: 'button', className: 'link-button', text: t('admin.cancel'),
-      on: { click: function () { self.open = null; self.render(); } } });
+      on: { click: function () { self.open = null; self.rebuild(); } } });
     if (what === 'rename') {
       var id = 'rename-' + room.id;
       var input = el('input', { id: id, type: 'text', maxlength: '80', value: room.name, autocomplete: 'off' });

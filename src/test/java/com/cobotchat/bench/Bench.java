@@ -119,6 +119,7 @@ public final class Bench {
         .put("command", System.getenv().getOrDefault("BENCH_COMMAND", "bench/run.sh"))
         .put("machine", Machine.describe())
         .put("serverJvm", String.join(" ", jvm.subList(0, jvm.size() - 1)))
+        .put("chatBus", System.getenv().getOrDefault("CHAT_BUS", "postgres"))
         .put("signIn", "bench-only setup: members written with com.cobotchat.testing.Fixtures (rooms and room members with "
             + "bulk SQL), WebSocket tickets issued directly with services.tickets().issue(...) on the server; no OAuth round trip");
     say("Cobot Chat benchmarks" + (quick ? " (quick smoke run)" : "") + "; results in " + runDir);

@@ -84,6 +84,10 @@ public final class BenchNode implements AutoCloseable {
   public static BenchNode start(int port, int controlPort) {
     DatabaseUrl db = TestDatabases.fresh("bench");
     Map<String, String> env = TestConfigs.env(db, port == 0 ? TestConfigs.freePort() : port);
+    String bus = System.getenv("CHAT_BUS");
+    if (bus != null) {
+      env.put("CHAT_BUS", bus);
+    }
     Application app = Application.start(com.cobotchat.app.AppConfig.fromEnv(env), l -> { });
     try {
       return new BenchNode(db, app, controlPort == 0 ? TestConfigs.freePort() : controlPort);

@@ -204,7 +204,8 @@ final class Report {
     md.append("| Memory | ").append(m.getString("memory")).append(" |\n");
     md.append("| Kernel | ").append(m.getString("kernel")).append(" |\n");
     md.append("| Java | ").append(m.getString("java")).append(" (server JVM: `")
-        .append(r.getString("serverJvm", "-Xmx4g -XX:+UseG1GC")).append("`, NIO transport) |\n");
+        .append(r.getString("serverJvm", "-Xmx4g -XX:+UseG1GC")).append("`, NIO transport, `CHAT_BUS=")
+        .append(r.getString("chatBus", "postgres")).append("`) |\n");
     md.append("| Node.js | ").append(m.getString("node")).append(" (ws 8.18.3, socket.io 4.8.1) |\n");
     md.append("| PostgreSQL | ").append(m.getString("postgres")).append(", default settings");
     JsonObject db = dbSettings();

@@ -304,6 +304,16 @@ class ChatPageBrowserTest {
 
       room.locator(".rule-button").click();
       room.getByLabel("All members").check();
+      try (ChatWorld.ChatUi otherAdmin = world.open(space, space.admin())) {
+        otherAdmin.view("admin");
+        Locator general = otherAdmin.$("#admin-rooms li.admin-room").filter(new Locator.FilterOptions().setHasText("#general"));
+        general.locator(".rename-button").click();
+        general.getByLabel("Room name").fill("hall");
+        general.getByLabel("Room name").press("Enter");
+        assertThat(otherAdmin.$("#admin-rooms")).containsText("#hall");
+      }
+      assertThat(admin.$("#admin-rooms")).containsText("#hall");
+      assertThat(room.getByLabel("All members")).isChecked(); // the refresh kept what this admin ticked
       room.locator("button[type=submit]").click();
       assertThat(anna.roomButton("desk-owners")).isVisible();
       assertThat(room).containsText("all members join");
