@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (docs/benchmarks.md tells what it measures).
-#   bench/run.sh            full run (about 25 minutes), writes docs/benchmarks.md and docs/benchmarks-latency.svg
+#   bench/run.sh            full run (about 15 minutes), writes docs/benchmarks.md and docs/benchmarks-latency.svg
 #   bench/run.sh --quick    smoke run (about a minute), writes bench/results/quick/
 #   bench/run.sh --only 2   only some scenarios (1 end to end, 2 fan-out, 3 persistence, 4 idle, 5 reconnect storm)
 #   bench/run.sh --channel  the cross-node channel's ceiling (docs/multi-node.md): about 3 minutes, prints only
+#   bench/run.sh --report A,B  rewrites docs/benchmarks.md from saved results.json files (B's scenarios replace A's)
+# BENCH_SERVER_JVM (default "-Xmx4g -XX:+UseG1GC") and CHAT_BUS (default postgres) change the server under test.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), Java 17, Maven and Node.js with npm.
 # Everything runs over loopback; nothing is contacted except the npm registry for the reference servers.
 set -euo pipefail

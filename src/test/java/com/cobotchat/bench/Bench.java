@@ -78,6 +78,7 @@ public final class Bench {
               }
             }
           }
+          saved.put("mergedFrom", new JsonArray(List.of(args[i].split(","))));
           Path out = docs == null ? Path.of("docs") : docs;
           Report report = new Report(saved);
           Files.writeString(out.resolve("benchmarks.md"), report.markdown());

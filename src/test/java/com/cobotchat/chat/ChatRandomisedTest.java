@@ -119,7 +119,7 @@ class ChatRandomisedTest extends ChatTestBase {
           for (Object e : f.getJsonArray("events")) {
             record((JsonObject) e);
           }
-          if (f.getLong("lastSeq") != last.getOrDefault(room, 0L)) {
+          if (f.getLong("lastSeq").longValue() != last.getOrDefault(room, 0L).longValue()) {
             problems.add("lastSeq " + f.getLong("lastSeq") + " but saw up to " + last.get(room));
           }
           if (++subscribedRooms == rooms.size() && writer && !writing) {
