@@ -241,15 +241,13 @@ final class LoadTool implements AutoCloseable {
   }
 
   /**
-   * Saturated when less than 90 % of the deliveries the sent messages call for arrived inside the window (at 1 msg/s
-   * a ten-second step sends 8 to 10 messages, so the offered rate is taken from what was sent), or p99 passed one
-   * second, or frames were lost. Deliveries per second count only what arrived inside the window: what a backlog
-   * delivers while the step drains is not throughput.
+   * Saturated when the server was still delivering the step's messages more than a second after sending stopped (it
+   * fell behind), or p99 passed one second, or frames were lost. (A share of the offered rate would misjudge slow
+   * steps: at 1 msg/s the last message of a ten-second window lands after it closes.) Deliveries per second count
+   * only what arrived inside the window: what a backlog delivers while the step drains is not throughput.
    */
   static boolean saturated(JsonObject step) {
-    double offered = Math.min(step.getDouble("offeredDeliveriesPerSecond"),
-        step.getDouble("sentPerSecond") * step.getLong("receiversPerMessage"));
-    return step.getDouble("deliveriesPerSecond") < 0.9 * offered
+    return step.getDouble("drainSeconds") > 1.0
         || step.getJsonObject("latency").getDouble("p99") > 1000
         || step.getLong("missing") > 0
         || step.getLong("errors") > 0;
