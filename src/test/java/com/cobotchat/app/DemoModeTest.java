@@ -77,6 +77,24 @@ class DemoModeTest {
   }
 
   @Test
+  void without_demo_no_simulator_runs_and_the_service_has_none_of_its_routes() throws Exception {
+    DatabaseUrl db = TestDatabases.fresh("nodemo");
+    int port = TestConfigs.freePort();
+    Application app = Application.start(AppConfig.fromEnv(TestConfigs.env(db, port)), line -> { }, 0);
+    try {
+      assertThat(app.demo()).isEmpty();
+      Http http = new Http();
+      for (String path : List.of("/oauth/authorize", "/api/user", "/space/demo/api/memberships", "/host/demo", "/_sim/assets/host.js")) {
+        assertThat(http.get("http://127.0.0.1:" + port + path).status()).as(path).isEqualTo(404);
+      }
+      assertThat(app.services().config().demo()).isFalse();
+    } finally {
+      app.stop();
+      TestDatabases.drop(db);
+    }
+  }
+
+  @Test
   void a_service_on_localhost_gets_a_simulator_on_127_0_0_1() {
     DatabaseUrl db = TestDatabases.fresh("demo");
     int port = TestConfigs.freePort();

@@ -340,7 +340,7 @@ final class Report {
       }
     }
     md.append("\n### Ratios (cobot-chat ÷ reference)\n\n")
-        .append("Sustained: the highest deliveries/s of a step that kept up (below one second p99, nothing lost); it is bounded ")
+        .append("Sustained: the highest deliveries/s of a step that kept up (no backlog a second after the window, p99 under one second, nothing lost); it is bounded ")
         .append("by the rate ladder, so two servers that both kept up at the same step tie. Peak: the highest deliveries/s of any ")
         .append("step, overloaded included: what the server pushes at most; the throughput ratios use it. p99: at the highest ")
         .append("rate that all three sustained (a ratio above 1 means we are slower).\n\n")
