@@ -31,14 +31,9 @@ public final class Bench {
   private final Path docs;
   private final File benchDir;
   private final Path results;
-  /** The server JVM's options; {@code BENCH_SERVER_JVM} (space-separated) replaces the heap and GC choice. */
-  private final List<String> jvm = serverJvm(System.getenv().getOrDefault("BENCH_SERVER_JVM", "-Xmx4g -XX:+UseG1GC"));
-
-  private static List<String> serverJvm(String options) {
-    List<String> out = new ArrayList<>(List.of(options.trim().split("\\s+")));
-    out.add("-Dlogback.configurationFile=logback-bench.xml");
-    return List.copyOf(out);
-  }
+  /** The server JVM's options (heap and collector); {@code BENCH_SERVER_JVM} (space-separated) replaces them. */
+  private final List<String> jvm = List.of(
+      System.getenv().getOrDefault("BENCH_SERVER_JVM", "-Xmx4g -XX:+UseG1GC").trim().split("\\s+"));
 
   private Bench(boolean quick, Set<Integer> only, Path docs, File benchDir) {
     this.quick = quick;
@@ -119,7 +114,7 @@ public final class Bench {
         .put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .put("command", System.getenv().getOrDefault("BENCH_COMMAND", "bench/run.sh"))
         .put("machine", Machine.describe())
-        .put("serverJvm", String.join(" ", jvm.subList(0, jvm.size() - 1)))
+        .put("serverJvm", String.join(" ", jvm))
         .put("chatBus", System.getenv().getOrDefault("CHAT_BUS", "postgres"))
         .put("signIn", "bench-only setup: members written with com.cobotchat.testing.Fixtures (rooms and room members with "
             + "bulk SQL), WebSocket tickets issued directly with services.tickets().issue(...) on the server; no OAuth round trip");
@@ -244,13 +239,12 @@ public final class Bench {
    * from the baseline on, so RSS growth per socket is memory outside the Java heap, and heap used per
    * socket is the rest. (With a growing heap, RSS growth mostly shows G1's sizing, not the sockets.)
    */
-  private static final List<String> IDLE_JVM = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
-      "-Dlogback.configurationFile=logback-bench.xml");
+  private static final List<String> IDLE_JVM = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
 
   private JsonObject idle(Scenarios s, Path runDir) throws Exception {
     try (Target t = Target.chatServer(IDLE_JVM, runDir.resolve("idle-server.log"))) {
       return s.idle(t, quick ? new int[] {500, 1_000} : new int[] {10_000, idleCeiling()})
-          .put("serverJvm", String.join(" ", IDLE_JVM.subList(0, IDLE_JVM.size() - 1)));
+          .put("serverJvm", String.join(" ", IDLE_JVM));
     }
   }
 

@@ -88,7 +88,7 @@ final class Report {
         JsonObject pt = (JsonObject) o;
         double heap = pt.getLong("heapPerConnection") / 1024.0;
         double outside = pt.getLong("rssPerConnection") / 1024.0;
-        double total = heap + Math.max(0, outside);
+        double total = perConnectionKb(pt);
         out.add(new Check("4", f("≤ 20 KB per idle connection (%,d sockets)", pt.getLong("connections")),
             f("%.1f KB (heap %.1f + outside %.1f)", total, heap, outside), total <= 20,
             total <= 20 ? "" : f("%.1f KB over", total - 20)));
@@ -121,6 +121,11 @@ final class Report {
       }
     }
     return null;
+  }
+
+  /** What one idle connection costs: heap used plus RSS growth (the heap is pre-touched, so that growth is off-heap). */
+  private static double perConnectionKb(JsonObject point) {
+    return (point.getLong("heapPerConnection") + Math.max(0, point.getLong("rssPerConnection"))) / 1024.0;
   }
 
   /** The highest deliveries/s of any step, overloaded or not: what the server can push at most. */
@@ -437,11 +442,10 @@ final class Report {
         + "| RSS growth per connection (outside the heap) | total per connection |\n|---|---|---|---|---|---|---|---|\n");
     for (Object o : s.getJsonArray("points")) {
       JsonObject p = (JsonObject) o;
-      double heap = p.getLong("heapPerConnection") / 1024.0;
-      double outside = p.getLong("rssPerConnection") / 1024.0;
       md.append(f("| %,d | %.1f s | %,d | %.1f MB | %.1f MB | %.1f KB | %.1f KB | %.1f KB |%n", p.getLong("connections"),
           p.getDouble("openSeconds"), p.getInteger("openRetries", 0), p.getLong("heapUsed") / 1e6,
-          p.getLong("rss") / 1e6, heap, outside, heap + Math.max(0, outside)));
+          p.getLong("rss") / 1e6, p.getLong("heapPerConnection") / 1024.0, p.getLong("rssPerConnection") / 1024.0,
+          perConnectionKb(p)));
     }
     if (s.getString("stoppedBy") != null) {
       md.append("\nStopped before the last level: `").append(s.getString("stoppedBy")).append("`.\n");

@@ -49,11 +49,12 @@ final class Target implements AutoCloseable {
     return new Target(LoadConn.Proto.OURS, "cobot-chat", node.port(), node.controlPort(), ProcessHandle.current().pid(), null, node);
   }
 
-  /** Starts a {@link BenchServer} JVM with this JVM's class path and the given JVM options. */
+  /** Starts a {@link BenchServer} JVM with this JVM's class path, the given JVM options and the bench's logging. */
   static Target chatServer(List<String> jvmOptions, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
+    cmd.add("-Dlogback.configurationFile=logback-bench.xml");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchServer.class.getName());
