@@ -1,5 +1,6 @@
 package com.cobotchat.sso;
 
+import com.cobotchat.testing.TestConfigs;
 import com.cobotchat.simulator.SimMember;
 import com.cobotchat.space.Member;
 import com.cobotchat.space.MemberStatus;
@@ -70,7 +71,7 @@ class MemberSignInTest {
     String location = r.location();
     assertThat(location).startsWith(h.sim.spaceUrl(space.sub()) + "/oauth/authorize?");
     Map<String, String> q = Http.query(location);
-    assertThat(q).containsEntry("response_type", "code").containsEntry("client_id", SignInHarness.CLIENT_ID)
+    assertThat(q).containsEntry("response_type", "code").containsEntry("client_id", TestConfigs.CLIENT_ID)
         .containsEntry("scope", "read_user").containsEntry("code_challenge_method", "S256")
         .containsEntry("redirect_uri", h.base + "/auth/cobot/callback");
     assertThat(q.get("state")).matches("[A-Za-z0-9_-]{32}\\.1\\." + space.sub() + "\\.[A-Za-z0-9_-]{43}");

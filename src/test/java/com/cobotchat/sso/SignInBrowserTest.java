@@ -1,5 +1,6 @@
 package com.cobotchat.sso;
 
+import com.cobotchat.testing.TestConfigs;
 import com.cobotchat.simulator.CobotSimulator;
 import com.cobotchat.simulator.SimMember;
 import com.microsoft.playwright.BrowserContext;
@@ -150,7 +151,7 @@ class SignInBrowserTest {
 
   /** Logs the member in to the simulated Cobot in this browser (as a member who already authorised the app). */
   private void loggedInToCobot(BrowserContext ctx, SimMember m) {
-    h.sim.grantConsent(m.userId(), SignInHarness.CLIENT_ID, "read_user");
+    h.sim.grantConsent(m.userId(), TestConfigs.CLIENT_ID, "read_user");
     ctx.addCookies(List.of(new Cookie(CobotSimulator.LOGIN_COOKIE, h.sim.loginCookie(m.userId()))
         .setDomain("localhost").setPath("/").setSameSite(com.microsoft.playwright.options.SameSiteAttribute.LAX)));
   }

@@ -37,8 +37,6 @@ import java.util.regex.Pattern;
  * tokens, tickets, Cobot tokens) is collected in {@link #ISSUED} for the log hygiene checks.
  */
 final class SignInHarness implements AutoCloseable {
-  static final String CLIENT_ID = "test-client";
-  static final String CLIENT_SECRET = "test-client-secret";
   static final String SESSION_COOKIE = "__Host-cc_session";
   static final String SIGNED_OUT_COOKIE = "__Host-cc_signed_out";
 
@@ -76,16 +74,12 @@ final class SignInHarness implements AutoCloseable {
     sim = CobotSimulator.start(vertx, new SimulatorOptions().port(0)).await();
     int port = TestConfigs.freePort();
     db = TestDatabases.fresh(prefix);
-    Map<String, String> env = TestConfigs.env(db, port);
-    env.put("COBOT_SITE", sim.siteUrl());
-    env.put("COBOT_SPACE_URL", sim.spaceUrlTemplate());
-    env.put("COBOT_CLIENT_ID", CLIENT_ID);
-    env.put("COBOT_CLIENT_SECRET", CLIENT_SECRET);
+    Map<String, String> env = TestConfigs.talkingTo(TestConfigs.env(db, port), sim);
     env.put("FRAME_ANCESTORS", "https://*.cobot.me http://localhost:*");
     env.putAll(extraEnv);
     config = AppConfig.fromEnv(env);
     base = config.publicUrl();
-    sim.registerClient(CLIENT_ID, CLIENT_SECRET, base + MemberSignIn.CALLBACK_PATH);
+    TestConfigs.registerClient(sim, base);
     app = Application.start(config, l -> { });
   }
 
@@ -94,7 +88,7 @@ final class SignInHarness implements AutoCloseable {
    * does, so the simulator's host page frames it; returns the host page URL that shows it.
    */
   String navigationLink(InstalledSpace space, String label, String iframeUrl) {
-    String token = sim.issueTokenFor(CLIENT_ID, space.admin().userId(), "navigation");
+    String token = sim.issueTokenFor(TestConfigs.CLIENT_ID, space.admin().userId(), "navigation");
     ISSUED.add(token);
     CobotClient cobot = new CobotClient(vertx, config);
     try {
@@ -113,7 +107,7 @@ final class SignInHarness implements AutoCloseable {
     SimSpace simSpace = sim.createSpace(sub, "Space " + sub);
     SimMember admin = sim.addMember(sub, "Ada Admin", "Fixed Desk");
     sim.makeAdmin(sub, admin.userId(), "Ada");
-    String userToken = sim.issueTokenFor(CLIENT_ID, admin.userId(), "read_user", "read_memberships");
+    String userToken = sim.issueTokenFor(TestConfigs.CLIENT_ID, admin.userId(), "read_user", "read_memberships");
     CobotClient cobot = new CobotClient(vertx, config);
     String spaceToken = cobot.spaceToken(userToken, simSpace.id()).await().token();
     cobot.close();
@@ -141,7 +135,7 @@ final class SignInHarness implements AutoCloseable {
 
   /** Follows Cobot's authorize URL as the given (logged-in, consenting) Cobot user; returns the callback URL. */
   String authorize(String authorizeUrl, String cobotUserId) {
-    sim.grantConsent(cobotUserId, CLIENT_ID, "read_user");
+    sim.grantConsent(cobotUserId, TestConfigs.CLIENT_ID, "read_user");
     String login = sim.loginCookie(cobotUserId);
     Http.Response r = get(authorizeUrl, Map.of("Cookie", CobotSimulator.LOGIN_COOKIE + "=" + login));
     if (r.status() != 302) {

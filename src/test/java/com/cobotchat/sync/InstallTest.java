@@ -1,5 +1,6 @@
 package com.cobotchat.sync;
 
+import com.cobotchat.testing.TestConfigs;
 import com.cobotchat.simulator.CobotSimulator;
 import com.cobotchat.simulator.SimMember;
 import com.cobotchat.simulator.SimSubscription;
@@ -101,7 +102,7 @@ class InstallTest {
   void a_user_who_is_not_admin_of_the_space_cannot_install() {
     SyncWorld.TestSpace s = world.space();
     SimMember anna = world.sim.addMember(s.subdomain(), "Anna Arendt", "Flex Desk");
-    String token = world.sim.issueTokenFor(SyncWorld.CLIENT_ID, anna.userId(), InstallFlow.SCOPES.toArray(String[]::new));
+    String token = world.sim.issueTokenFor(TestConfigs.CLIENT_ID, anna.userId(), InstallFlow.SCOPES.toArray(String[]::new));
     JsonObject user = world.http.get(world.sim.siteUrl() + "/api/user", token).json();
 
     assertThatThrownBy(() -> world.sync().installer().complete(s.subdomain(), token, user).await())
@@ -125,7 +126,7 @@ class InstallTest {
         s.subdomain())).isEqualTo(1);
 
     String cookie = CobotSimulator.LOGIN_COOKIE + "=" + world.sim.loginCookie(s.admin().userId());
-    world.sim.grantConsent(s.admin().userId(), SyncWorld.CLIENT_ID, InstallFlow.SCOPES.toArray(String[]::new));
+    world.sim.grantConsent(s.admin().userId(), TestConfigs.CLIENT_ID, InstallFlow.SCOPES.toArray(String[]::new));
     Http.Response atCobot = world.http.getWithCookie(authorize, cookie);
     assertThat(atCobot.status()).isEqualTo(302);
     String callback = atCobot.location();

@@ -31,8 +31,6 @@ import java.util.function.BooleanSupplier;
  */
 final class SyncWorld implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  static final String CLIENT_ID = "test-client";
-  static final String CLIENT_SECRET = "test-client-secret";
 
   final Vertx simVertx = Vertx.vertx();
   final CobotSimulator sim;
@@ -65,13 +63,9 @@ final class SyncWorld implements AutoCloseable {
     db = TestDatabases.fresh(name);
     port = TestConfigs.freePort();
     publicUrl = "http://127.0.0.1:" + port;
-    sim.registerClient(CLIENT_ID, CLIENT_SECRET, publicUrl + "/auth/cobot/callback");
-    env = TestConfigs.env(db, port);
-    env.put("COBOT_SITE", sim.siteUrl());
-    env.put("COBOT_SPACE_URL", sim.spaceUrlTemplate());
-    env.put("SYNC_POLL_MILLIS", "200");
-    env.put("SYNC_RETRY_BASE_MILLIS", "100");
-    env.put("SYNC_RETRY_MAX_SECONDS", "2");
+    TestConfigs.registerClient(sim, publicUrl);
+    env = TestConfigs.talkingTo(TestConfigs.env(db, port), sim);
+    env.putAll(TestConfigs.FAST_SYNC);
     env.putAll(extraEnv);
     app = Application.start(config(), l -> { }, sim.clock());
   }
@@ -137,7 +131,7 @@ final class SyncWorld implements AutoCloseable {
   }
 
   String adminToken(TestSpace s) {
-    return sim.issueTokenFor(CLIENT_ID, s.admin().userId(), "read_user", "read_memberships", "write_subscriptions",
+    return sim.issueTokenFor(TestConfigs.CLIENT_ID, s.admin().userId(), "read_user", "read_memberships", "write_subscriptions",
         "read_subscriptions", "navigation");
   }
 

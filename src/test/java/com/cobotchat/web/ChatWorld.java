@@ -48,8 +48,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  */
 final class ChatWorld implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  static final String CLIENT_ID = "test-client";
-  static final String CLIENT_SECRET = "test-client-secret";
   static final double TIMEOUT_MS = 15_000;
 
   final Vertx simVertx = Vertx.vertx();
@@ -77,14 +75,10 @@ final class ChatWorld implements AutoCloseable {
     db = TestDatabases.fresh(name);
     port = TestConfigs.freePort();
     publicUrl = "http://127.0.0.1:" + port;
-    sim.registerClient(CLIENT_ID, CLIENT_SECRET, publicUrl + "/auth/cobot/callback");
-    env = TestConfigs.env(db, port);
-    env.put("COBOT_SITE", sim.siteUrl());
-    env.put("COBOT_SPACE_URL", sim.spaceUrlTemplate());
+    TestConfigs.registerClient(sim, publicUrl);
+    env = TestConfigs.talkingTo(TestConfigs.env(db, port), sim);
     env.put("FRAME_ANCESTORS", "https://*.cobot.me " + sim.siteUrl());
-    env.put("SYNC_POLL_MILLIS", "200");
-    env.put("SYNC_RETRY_BASE_MILLIS", "100");
-    env.put("SYNC_RETRY_MAX_SECONDS", "2");
+    env.putAll(TestConfigs.FAST_SYNC);
     app = Application.start(config(), l -> { }, sim.clock());
     playwright = Playwright.create();
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
@@ -124,7 +118,7 @@ final class ChatWorld implements AutoCloseable {
     SimMember admin = sim.addMember(sub, "Ada Admin", "Fixed Desk");
     sim.makeAdmin(sub, admin.userId(), "Ada Admin");
     members.forEach((name, plan) -> out.put(name, sim.addMember(sub, name, plan)));
-    String token = sim.issueTokenFor(CLIENT_ID, admin.userId(), "read_user", "read_memberships", "write_subscriptions",
+    String token = sim.issueTokenFor(TestConfigs.CLIENT_ID, admin.userId(), "read_user", "read_memberships", "write_subscriptions",
         "read_subscriptions", "navigation");
     JsonObject user = http.get(sim.siteUrl() + "/api/user", token).json();
     app.services().sync().installer().complete(sub, token, user).await();
@@ -138,7 +132,7 @@ final class ChatWorld implements AutoCloseable {
 
   /** A browser context signed in to Cobot as this member, with the chat open in Cobot's host page. */
   ChatUi open(TestSpace space, SimMember who, String locale, int width, int height) {
-    sim.grantConsent(who.userId(), CLIENT_ID, "read_user");
+    sim.grantConsent(who.userId(), TestConfigs.CLIENT_ID, "read_user");
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
         .setDeviceScaleFactor(1).setLocale(locale.equals("de") ? "de-DE" : "en-GB").setTimezoneId("UTC"));
     context.setDefaultTimeout(TIMEOUT_MS);
